@@ -1,0 +1,176 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..const import BILLING_UNIT_SELECTION, PAYMENT_MODE_SELECTION
+
+
+class RecurringPlan(models.Model):
+    _name = "recurring.plan"
+    _description = "Recurring Plan"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", index=True)
+    description = fields.Html(translate=True, help="Shown to customers.")
+    terms = fields.Html(
+        string="Terms and Conditions",
+        translate=True,
+        help="Shown to customers before they subscribe.",
+    )
+
+    # Recurrence
+    billing_interval = fields.Integer(string="Every", default=1, required=True)
+    billing_unit = fields.Selection(BILLING_UNIT_SELECTION, default="month", required=True)
+    trial_interval = fields.Integer(
+        string="Trial", default=0, help="Length of the free trial; 0 means no trial."
+    )
+    trial_unit = fields.Selection(BILLING_UNIT_SELECTION, default="day", required=True)
+    duration_type = fields.Selection(
+        [("forever", "Until cancelled"), ("limited", "Fixed number of periods")],
+        default="forever",
+        required=True,
+    )
+    duration_count = fields.Integer(string="Number of Periods", default=12)
+
+    # What each renewal does
+    create_order = fields.Boolean(
+        default=True,
+        help="Create a sale order for each period. When off, the period is invoiced "
+        "directly from the subscription, without a sale order.",
+    )
+    confirm_order = fields.Boolean(default=True)
+    post_invoice = fields.Boolean(string="Invoice and Post", default=True)
+    payment_mode = fields.Selection(PAYMENT_MODE_SELECTION, default="token", required=True)
+    close_on_source_cancel = fields.Boolean(
+        string="Close When Source Order Is Cancelled",
+        help="Close the subscriptions of a sale order when that order is cancelled.",
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        string="Invoicing Journal",
+        domain="[('type', '=', 'sale')]",
+        check_company=True,
+    )
+
+    # Customer permissions (used by the portal)
+    customer_can_skip = fields.Boolean(string="Customers May Skip Periods", default=True)
+    customer_can_pause = fields.Boolean(string="Customers May Pause", default=True)
+    customer_can_cancel = fields.Boolean(string="Customers May Cancel", default=True)
+    customer_can_change_quantity = fields.Boolean(
+        string="Customers May Change Quantities", default=True
+    )
+    cutoff_hours = fields.Integer(
+        string="Cutoff (hours)",
+        default=48,
+        help="Hours before a renewal after which customers can no longer change the "
+        "coming order.",
+    )
+
+    line_ids = fields.One2many("recurring.plan.line", "plan_id", string="Template Lines", copy=True)
+    product_plan_ids = fields.One2many("recurring.product.plan", "plan_id", string="Products")
+    subscription_ids = fields.One2many("recurring.subscription", "plan_id")
+    subscription_count = fields.Integer(compute="_compute_subscription_count")
+    recurrence_label = fields.Char(compute="_compute_recurrence_label")
+
+    _sql_constraints = [
+        ("billing_interval_positive", "CHECK(billing_interval >= 1)", "The billing interval must be at least 1."),
+        ("trial_interval_positive", "CHECK(trial_interval >= 0)", "The trial length cannot be negative."),
+        ("cutoff_positive", "CHECK(cutoff_hours >= 0)", "The cutoff cannot be negative."),
+    ]
+
+    def _compute_subscription_count(self):
+        counts = dict(
+            self.env["recurring.subscription"]._read_group(
+                [("plan_id", "in", self.ids)], ["plan_id"], ["__count"]
+            )
+        )
+        for plan in self:
+            plan.subscription_count = counts.get(plan, 0)
+
+    @api.depends("billing_interval", "billing_unit")
+    def _compute_recurrence_label(self):
+        for plan in self:
+            plan.recurrence_label = plan._get_recurrence_label()
+
+    @api.constrains("billing_interval", "trial_interval", "duration_type", "duration_count")
+    def _check_recurrence(self):
+        for plan in self:
+            if plan.billing_interval < 1:
+                raise ValidationError(
+                    _("Plan %(plan)s: the billing interval must be at least 1.", plan=plan.name)
+                )
+            if plan.trial_interval < 0:
+                raise ValidationError(
+                    _("Plan %(plan)s: the trial length cannot be negative.", plan=plan.name)
+                )
+            if plan.duration_type == "limited" and plan.duration_count < 1:
+                raise ValidationError(
+                    _(
+                        "Plan %(plan)s: a fixed-length plan needs at least one period.",
+                        plan=plan.name,
+                    )
+                )
+
+    @api.constrains("create_order", "confirm_order", "post_invoice")
+    def _check_renewal_steps(self):
+        for plan in self:
+            if plan.create_order and plan.post_invoice and not plan.confirm_order:
+                raise ValidationError(
+                    _(
+                        "Plan %(plan)s: an order must be confirmed before it can be invoiced. "
+                        "Enable 'Confirm Order' or disable 'Invoice and Post'.",
+                        plan=plan.name,
+                    )
+                )
+            if not plan.create_order and not plan.post_invoice:
+                raise ValidationError(
+                    _(
+                        "Plan %(plan)s: without a sale order, a renewal must at least "
+                        "create an invoice.",
+                        plan=plan.name,
+                    )
+                )
+
+    @api.onchange("create_order")
+    def _onchange_create_order(self):
+        if not self.create_order:
+            self.confirm_order = False
+            self.post_invoice = True
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        if self.subscription_ids:
+            raise ValidationError(
+                _("A plan used by subscriptions cannot be deleted; archive it instead.")
+            )
+
+    def _get_recurrence_label(self):
+        """Human label of the recurrence, e.g. "every 2 weeks"."""
+        self.ensure_one()
+        count = self.billing_interval
+        units = dict(self._fields["billing_unit"]._description_selection(self.env))
+        if count == 1:
+            single = {
+                "day": _("daily"),
+                "week": _("weekly"),
+                "month": _("monthly"),
+                "year": _("yearly"),
+            }
+            return single.get(self.billing_unit, "")
+        return _(
+            "every %(count)s %(unit)s",
+            count=count,
+            unit=units.get(self.billing_unit, "").lower(),
+        )
+
+    def action_view_subscriptions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recurring_subscriptions.recurring_subscription_action"
+        )
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_id": self.id}
+        return action

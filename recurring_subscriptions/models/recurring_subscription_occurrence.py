@@ -1,0 +1,408 @@
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+
+from ..const import OCCURRENCE_STATE_SELECTION
+
+_logger = logging.getLogger(__name__)
+
+
+class RecurringSubscriptionOccurrence(models.Model):
+    """One billing period of a subscription, past or coming.
+
+    The row is the idempotency key of the renewal engine: a period has one row
+    (unique on subscription and start), and the documents made for it point back
+    to it, so a second run finds them instead of making new ones.
+    """
+
+    _name = "recurring.subscription.occurrence"
+    _description = "Subscription Period"
+    _order = "subscription_id, period_start"
+    _rec_name = "period_start"
+
+    subscription_id = fields.Many2one(
+        "recurring.subscription", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="subscription_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="subscription_id.partner_id")
+    currency_id = fields.Many2one(related="subscription_id.currency_id")
+    period_index = fields.Integer(string="Period #", help="Index of the period from the anchor.")
+    period_start = fields.Date(required=True, index=True)
+    period_end = fields.Date(required=True)
+    state = fields.Selection(
+        OCCURRENCE_STATE_SELECTION, default="planned", required=True, index=True
+    )
+    order_ids = fields.One2many("sale.order", "recurring_occurrence_id", string="Orders")
+    source_order_id = fields.Many2one(
+        "sale.order",
+        readonly=True,
+        help="The sale order that created the subscription and pays for this period.",
+    )
+    order_id = fields.Many2one("sale.order", compute="_compute_order_id", string="Order")
+    invoice_ids = fields.One2many("account.move", "recurring_occurrence_id", string="Invoices")
+    invoice_id = fields.Many2one("account.move", compute="_compute_invoice_id", string="Invoice")
+    transaction_ids = fields.One2many(
+        "payment.transaction", "recurring_occurrence_id", string="Payment Transactions"
+    )
+    payment_step_done = fields.Boolean(
+        copy=False,
+        help="The payment step (charge, payment request or invoice sending) has run for "
+        "this period.",
+    )
+    invoice_payment_state = fields.Selection(
+        selection=lambda self: self.env["account.move"]._fields["payment_state"].selection,
+        string="Payment Status",
+        compute="_compute_invoice_id",
+    )
+    error_message = fields.Text(readonly=True)
+    attempt_count = fields.Integer(readonly=True)
+
+    _sql_constraints = [
+        (
+            "subscription_period_unique",
+            "UNIQUE(subscription_id, period_start)",
+            "A subscription has one row per period.",
+        ),
+    ]
+
+    @api.depends("order_ids", "source_order_id")
+    def _compute_order_id(self):
+        for occurrence in self:
+            occurrence.order_id = occurrence.order_ids[:1] or occurrence.source_order_id
+
+    @api.depends(
+        "invoice_ids.payment_state",
+        "source_order_id.invoice_ids.state",
+        "source_order_id.invoice_ids.payment_state",
+    )
+    def _compute_invoice_id(self):
+        for occurrence in self:
+            invoices = occurrence.invoice_ids or occurrence.source_order_id.invoice_ids
+            invoice = invoices.filtered(
+                lambda m: m.move_type == "out_invoice" and m.state != "cancel"
+            )[:1]
+            occurrence.invoice_id = invoice
+            occurrence.invoice_payment_state = invoice.payment_state
+
+    @api.depends("subscription_id.name", "period_start", "period_end")
+    def _compute_display_name(self):
+        for occurrence in self:
+            occurrence.display_name = _(
+                "%(subscription)s: %(start)s - %(end)s",
+                subscription=occurrence.subscription_id.name,
+                start=occurrence.period_start,
+                end=occurrence.period_end,
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_documents(self):
+        if self.filtered(lambda o: o.order_ids or o.invoice_ids or o.transaction_ids):
+            raise UserError(_("A period that produced documents cannot be deleted."))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_skip(self):
+        """Skip coming periods: no order, invoice or charge is made for them."""
+        not_planned = self.filtered(lambda o: o.state != "planned")
+        if not_planned:
+            raise UserError(_("Only planned periods can be skipped."))
+        self.write({"state": "skipped"})
+        self.subscription_id._log_events(
+            [
+                {
+                    "subscription_id": o.subscription_id.id,
+                    "occurrence_id": o.id,
+                    "event_type": "period",
+                    "message": _("Period starting %(date)s skipped.", date=o.period_start),
+                }
+                for o in self
+            ]
+        )
+        return True
+
+    def action_restore(self):
+        """Restore skipped periods that have not started yet."""
+        today = fields.Date.context_today(self)
+        if self.filtered(lambda o: o.state != "skipped"):
+            raise UserError(_("Only skipped periods can be restored."))
+        past = self.filtered(lambda o: o.period_start < o.subscription_id.next_date or o.period_start < today)
+        if past:
+            raise UserError(_("A period that has already started cannot be restored."))
+        self.write({"state": "planned"})
+        self.subscription_id._log_events(
+            [
+                {
+                    "subscription_id": o.subscription_id.id,
+                    "occurrence_id": o.id,
+                    "event_type": "period",
+                    "message": _("Period starting %(date)s restored.", date=o.period_start),
+                }
+                for o in self
+            ]
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Renewal engine: documents for a batch of periods
+    # ------------------------------------------------------------------
+
+    def _generate_documents(self):
+        """Create the sale orders and/or invoices of these periods, in batch.
+
+        Only periods without documents are handled, so calling this twice is
+        harmless. Every ORM call is made once for the whole recordset.
+        """
+        todo = self.filtered(lambda o: o.state in ("planned", "failed") and not o.order_ids and not o.invoice_ids)
+        if not todo:
+            return
+        with_order = todo.filtered(lambda o: o.subscription_id.plan_id.create_order)
+        invoice_only = todo - with_order
+        events = []
+        invoices = self.env["account.move"]
+
+        if with_order:
+            orders = self.env["sale.order"].create(
+                [occurrence._prepare_sale_order_values() for occurrence in with_order]
+            )
+            events += [
+                {
+                    "subscription_id": order.recurring_subscription_id.id,
+                    "occurrence_id": order.recurring_occurrence_id.id,
+                    "event_type": "order",
+                    "message": _("Order %(order)s created.", order=order.name),
+                    "document_ref": f"sale.order,{order.id}",
+                }
+                for order in orders
+            ]
+            to_confirm = orders.filtered(lambda o: o.recurring_subscription_id.plan_id.confirm_order)
+            if to_confirm:
+                to_confirm.action_confirm()
+            to_invoice = to_confirm.filtered(lambda o: o.recurring_subscription_id.plan_id.post_invoice)
+            if to_invoice:
+                invoices |= to_invoice.with_context(raise_if_nothing_to_invoice=False)._create_invoices(
+                    grouped=True
+                )
+
+        if invoice_only:
+            invoices |= self.env["account.move"].create(
+                [occurrence._prepare_invoice_values() for occurrence in invoice_only]
+            )
+
+        if invoices:
+            invoices.action_post()
+            events += [
+                {
+                    "subscription_id": invoice.recurring_subscription_id.id,
+                    "occurrence_id": invoice.recurring_occurrence_id.id,
+                    "event_type": "invoice",
+                    "message": _("Invoice %(invoice)s posted.", invoice=invoice.name),
+                    "document_ref": f"account.move,{invoice.id}",
+                }
+                for invoice in invoices
+            ]
+        todo.write({"state": "done", "error_message": False})
+        todo.subscription_id._log_events(events)
+
+    def _prepare_sale_order_values(self):
+        self.ensure_one()
+        sub = self.subscription_id
+        plan = sub.plan_id
+        values = {
+            "partner_id": sub.partner_id.id,
+            "partner_invoice_id": sub.partner_invoice_id.id,
+            "partner_shipping_id": sub.partner_shipping_id.id,
+            "company_id": sub.company_id.id,
+            "pricelist_id": sub.pricelist_id.id,
+            "currency_id": sub.currency_id.id,
+            "user_id": sub.user_id.id,
+            "date_order": fields.Datetime.to_datetime(self.period_start),
+            "origin": sub.name,
+            "client_order_ref": sub.name,
+            "recurring_subscription_id": sub.id,
+            "recurring_occurrence_id": self.id,
+            "order_line": [
+                Command.create(line_vals) for line_vals in self._prepare_line_values(for_invoice=False)
+            ],
+        }
+        if sub.payment_term_id:
+            values["payment_term_id"] = sub.payment_term_id.id
+        if plan.journal_id:
+            values["journal_id"] = plan.journal_id.id
+        return values
+
+    def _prepare_invoice_values(self):
+        self.ensure_one()
+        sub = self.subscription_id
+        values = {
+            "move_type": "out_invoice",
+            "partner_id": sub.partner_invoice_id.id,
+            "partner_shipping_id": sub.partner_shipping_id.id,
+            "company_id": sub.company_id.id,
+            "currency_id": sub.currency_id.id,
+            "invoice_date": self.period_start,
+            "invoice_origin": sub.name,
+            "ref": sub.name,
+            "invoice_user_id": sub.user_id.id,
+            "recurring_subscription_id": sub.id,
+            "recurring_occurrence_id": self.id,
+            "invoice_line_ids": [
+                Command.create(line_vals) for line_vals in self._prepare_line_values(for_invoice=True)
+            ],
+        }
+        if sub.payment_term_id:
+            values["invoice_payment_term_id"] = sub.payment_term_id.id
+        if sub.plan_id.journal_id:
+            values["journal_id"] = sub.plan_id.journal_id.id
+        return values
+
+    def _prepare_line_values(self, for_invoice):
+        """Order or invoice line values for the subscription lines, priced for this period."""
+        self.ensure_one()
+        sub = self.subscription_id
+        result = []
+        for line in sub.line_ids.filtered(lambda l: l.quantity > 0):
+            price, discount = line._get_period_price(self.period_start)
+            vals = {
+                "product_id": line.product_id.id,
+                "name": line._get_period_description(self.period_start, self.period_end),
+                "discount": discount,
+            }
+            if for_invoice:
+                vals.update(
+                    quantity=line.quantity,
+                    product_uom_id=line.product_uom_id.id,
+                    price_unit=price,
+                    tax_ids=[Command.set(line.tax_ids.ids)],
+                )
+            else:
+                vals.update(
+                    product_uom_qty=line.quantity,
+                    product_uom=line.product_uom_id.id,
+                    price_unit=price,
+                    tax_id=[Command.set(line.tax_ids.ids)],
+                    recurring_plan_id=sub.plan_id.id,
+                )
+            result.append(vals)
+        return result
+
+    # ------------------------------------------------------------------
+    # Renewal engine: payment step
+    # ------------------------------------------------------------------
+
+    def _run_payment_step(self):
+        """Charge, request or send the invoices of these periods (once per period)."""
+        todo = self.filtered(
+            lambda o: o.state == "done"
+            and not o.payment_step_done
+            and o.invoice_id.state == "posted"
+        )
+        if not todo:
+            return
+        paid = todo.filtered(lambda o: o.invoice_id.payment_state in ("paid", "in_payment"))
+        to_send = self.env["recurring.subscription.occurrence"]
+        to_charge = self.env["recurring.subscription.occurrence"]
+        no_card = self.env["recurring.subscription.occurrence"]
+        for occurrence in todo - paid:
+            sub = occurrence.subscription_id
+            if sub.plan_id.payment_mode == "token":
+                if sub.payment_token_id and sub.payment_token_id.active:
+                    to_charge |= occurrence
+                else:
+                    no_card |= occurrence
+            else:
+                to_send |= occurrence
+        paid.payment_step_done = True
+        if no_card:
+            no_card.subscription_id._log_events(
+                [
+                    {
+                        "subscription_id": o.subscription_id.id,
+                        "occurrence_id": o.id,
+                        "event_type": "payment",
+                        "message": _(
+                            "No saved payment method: a payment request was sent instead."
+                        ),
+                    }
+                    for o in no_card
+                ]
+            )
+        (to_send | no_card)._send_invoices()
+        for occurrence in to_charge:
+            occurrence._charge_token()
+
+    def _send_invoices(self):
+        """Hand the invoices to Odoo's asynchronous invoice sending (email with pay link)."""
+        if not self:
+            return
+        invoices = self.invoice_id
+        author = self.env.user
+        invoices.filtered(lambda m: not m.is_move_sent and not m.sending_data).write(
+            {
+                "sending_data": {
+                    "author_user_id": author.id,
+                    "author_partner_id": author.partner_id.id,
+                }
+            }
+        )
+        self.payment_step_done = True
+        self.env.ref("account.ir_cron_account_move_send")._trigger()
+
+    def _charge_token(self):
+        """Charge the subscription's saved payment method for this period's invoice.
+
+        The transaction is created and flagged before the provider is called, so a
+        crash after the call can never lead to a second charge for the period.
+        """
+        self.ensure_one()
+        sub = self.subscription_id
+        invoice = self.invoice_id
+        token = sub.payment_token_id
+        tx_sudo = self.env["payment.transaction"].sudo().create(
+            {
+                "provider_id": token.provider_id.id,
+                "payment_method_id": token.payment_method_id.id,
+                "reference": self.env["payment.transaction"]._compute_reference(
+                    token.provider_id.code, prefix=invoice.name
+                ),
+                "amount": invoice.amount_residual,
+                "currency_id": invoice.currency_id.id,
+                "partner_id": invoice.partner_id.id,
+                "token_id": token.id,
+                "operation": "offline",
+                "invoice_ids": [Command.set(invoice.ids)],
+                "recurring_occurrence_id": self.id,
+            }
+        )
+        self.payment_step_done = True
+        sub._commit_if_allowed()
+        try:
+            with self.env.cr.savepoint():
+                tx_sudo._send_payment_request()
+        except Exception as error:  # noqa: BLE001 - provider errors must not stop the run
+            _logger.warning("Charge of %s failed: %s", tx_sudo.reference, error)
+            tx_sudo._set_error(str(error))
+        if tx_sudo.state == "done":
+            tx_sudo._post_process()
+        sub._log_events(
+            [
+                {
+                    "subscription_id": sub.id,
+                    "occurrence_id": self.id,
+                    "event_type": "payment" if tx_sudo.state in ("done", "pending", "authorized") else "error",
+                    "message": _(
+                        "Payment %(reference)s of %(amount)s: %(state)s.",
+                        reference=tx_sudo.reference,
+                        amount=tx_sudo.amount,
+                        state=dict(tx_sudo._fields["state"]._description_selection(self.env))[tx_sudo.state],
+                    )
+                    + (f" {tx_sudo.state_message}" if tx_sudo.state_message else ""),
+                    "document_ref": f"payment.transaction,{tx_sudo.id}",
+                }
+            ]
+        )
+        if tx_sudo.state in ("error", "cancel"):
+            sub._set_past_due()

@@ -1,0 +1,161 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    recurring_subscription_id = fields.Many2one(
+        "recurring.subscription",
+        string="Renewal of",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The subscription whose renewal made this order.",
+    )
+    recurring_occurrence_id = fields.Many2one(
+        "recurring.subscription.occurrence",
+        string="Subscription Period",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    is_recurring_order = fields.Boolean(
+        string="Recurring Order",
+        compute="_compute_is_recurring_order",
+        store=True,
+        help="Made by a subscription renewal.",
+    )
+    recurring_source_subscription_ids = fields.One2many(
+        "recurring.subscription", "source_order_id", string="Subscriptions Created"
+    )
+    recurring_subscription_count = fields.Integer(
+        string="Subscriptions", compute="_compute_recurring_subscription_count"
+    )
+    has_recurring_lines = fields.Boolean(compute="_compute_has_recurring_lines")
+
+    _sql_constraints = [
+        (
+            "recurring_occurrence_unique",
+            "UNIQUE(recurring_occurrence_id)",
+            "A subscription period has a single renewal order.",
+        ),
+    ]
+
+    @api.depends("recurring_subscription_id")
+    def _compute_is_recurring_order(self):
+        for order in self:
+            order.is_recurring_order = bool(order.recurring_subscription_id)
+
+    @api.depends("recurring_source_subscription_ids", "recurring_subscription_id")
+    def _compute_recurring_subscription_count(self):
+        for order in self:
+            order.recurring_subscription_count = len(
+                order.recurring_source_subscription_ids | order.recurring_subscription_id
+            )
+
+    @api.depends("order_line.recurring_plan_id")
+    def _compute_has_recurring_lines(self):
+        for order in self:
+            order.has_recurring_lines = any(order.order_line.mapped("recurring_plan_id"))
+
+    def _action_confirm(self):
+        result = super()._action_confirm()
+        self._create_recurring_subscriptions()
+        return result
+
+    def _action_cancel(self):
+        result = super()._action_cancel()
+        to_close = self.recurring_source_subscription_ids.filtered(
+            lambda s: s.plan_id.close_on_source_cancel and s.state != "closed"
+        )
+        if to_close:
+            to_close._action_close(
+                self.env.ref("recurring_subscriptions.close_reason_order_cancelled")
+            )
+        return result
+
+    def _create_recurring_subscriptions(self):
+        """One subscription per plan for each confirmed order with recurring lines.
+
+        Renewal orders never create subscriptions, and an order that already
+        created its subscriptions (confirmed, cancelled, confirmed again) does
+        not create them twice.
+        """
+        orders = self.filtered(
+            lambda o: not o.recurring_subscription_id
+            and any(line.recurring_plan_id for line in o.order_line)
+        )
+        if not orders:
+            return self.env["recurring.subscription"]
+        already = (
+            self.env["recurring.subscription"]
+            .with_context(active_test=False)
+            .sudo()
+            .search([("source_order_id", "in", orders.ids)])
+            .source_order_id
+        )
+        subscriptions = self.env["recurring.subscription"]
+        for order in orders - already:
+            lines_by_plan = order.order_line.filtered(
+                lambda l: l.recurring_plan_id and not l.display_type
+            ).grouped("recurring_plan_id")
+            for plan, lines in lines_by_plan.items():
+                subscription = self.env["recurring.subscription"].sudo().create(
+                    order._prepare_recurring_subscription_values(plan, lines)
+                )
+                subscription._start(
+                    fields.Date.context_today(self), first_period_done_by=order
+                )
+                subscriptions |= subscription
+            created = subscriptions.filtered(lambda s, o=order: s.source_order_id == o)
+            order.message_post(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    _("Subscriptions created:"),
+                    Markup().join(Markup("<li>%s</li>") % s._get_html_link() for s in created),
+                )
+            )
+        return subscriptions
+
+    def _prepare_recurring_subscription_values(self, plan, lines):
+        self.ensure_one()
+        start = fields.Date.context_today(self, self.date_order)
+        return {
+            "partner_id": self.partner_id.id,
+            "partner_invoice_id": self.partner_invoice_id.id,
+            "partner_shipping_id": self.partner_shipping_id.id,
+            "company_id": self.company_id.id,
+            "pricelist_id": self.pricelist_id.id,
+            "user_id": self.user_id.id,
+            "payment_term_id": self.payment_term_id.id,
+            "plan_id": plan.id,
+            "source_order_id": self.id,
+            "start_date": start,
+            "line_ids": [
+                fields.Command.create(line._prepare_recurring_subscription_line_values())
+                for line in lines
+            ],
+        }
+
+    def _prepare_invoice(self):
+        values = super()._prepare_invoice()
+        if self.recurring_subscription_id:
+            values.update(
+                recurring_subscription_id=self.recurring_subscription_id.id,
+                recurring_occurrence_id=self.recurring_occurrence_id.id,
+            )
+        return values
+
+    def action_view_recurring_subscriptions(self):
+        self.ensure_one()
+        subscriptions = self.recurring_source_subscription_ids | self.recurring_subscription_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recurring_subscriptions.recurring_subscription_action"
+        )
+        if len(subscriptions) == 1:
+            action.update(views=[(False, "form")], res_id=subscriptions.id)
+        else:
+            action["domain"] = [("id", "in", subscriptions.ids)]
+        return action

@@ -1,0 +1,91 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    recurring_plan_id = fields.Many2one(
+        "recurring.plan",
+        string="Plan",
+        compute="_compute_recurring_plan_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+        domain="[('id', 'in', recurring_allowed_plan_ids)]",
+    )
+    recurring_allowed_plan_ids = fields.Many2many(
+        related="product_template_id.recurring_plan_ids", string="Allowed Plans"
+    )
+
+    @api.depends("product_id")
+    def _compute_recurring_plan_id(self):
+        for line in self:
+            template = line.product_id.product_tmpl_id
+            if not template.recurring_ok:
+                line.recurring_plan_id = False
+            elif line.recurring_plan_id not in template.recurring_plan_ids:
+                line.recurring_plan_id = template.recurring_plan_ids[:1]
+
+    @api.depends("recurring_plan_id")
+    def _compute_price_unit(self):
+        return super()._compute_price_unit()
+
+    @api.depends("recurring_plan_id")
+    def _compute_discount(self):
+        result = super()._compute_discount()
+        for line in self.filtered("recurring_plan_id"):
+            row = line.product_template_id.recurring_product_plan_ids.filtered(
+                lambda r, plan=line.recurring_plan_id: r.plan_id == plan
+            )[:1]
+            if row.discount:
+                line.discount = row.discount
+        return result
+
+    @api.constrains("recurring_plan_id", "product_id")
+    def _check_recurring_plan(self):
+        for line in self:
+            template = line.product_id.product_tmpl_id
+            if line.recurring_plan_id and line.recurring_plan_id not in template.recurring_plan_ids:
+                raise ValidationError(
+                    _(
+                        "The plan %(plan)s is not allowed for the product %(product)s.",
+                        plan=line.recurring_plan_id.name,
+                        product=line.product_id.display_name,
+                    )
+                )
+            if template.recurring_ok and not line.recurring_plan_id and not line.order_id.recurring_subscription_id:
+                raise ValidationError(
+                    _("Choose a plan for the recurring product %(product)s.", product=line.product_id.display_name)
+                )
+
+    def _get_display_price(self):
+        if self.recurring_plan_id:
+            row = self.product_template_id.recurring_product_plan_ids.filtered(
+                lambda r: r.plan_id == self.recurring_plan_id
+            )[:1]
+            if row.fixed_price:
+                price = row.currency_id._convert(
+                    row.fixed_price,
+                    self.currency_id or self.order_id.currency_id,
+                    self.company_id or self.env.company,
+                    fields.Date.context_today(self, self.order_id.date_order),
+                )
+                if self.product_uom and self.product_uom != self.product_id.uom_id:
+                    price = self.product_id.uom_id._compute_price(price, self.product_uom)
+                return price
+        return super()._get_display_price()
+
+    def _prepare_recurring_subscription_line_values(self):
+        self.ensure_one()
+        return {
+            "product_id": self.product_id.id,
+            "name": self.name,
+            "quantity": self.product_uom_qty,
+            "product_uom_id": self.product_uom.id,
+            "price_mode": "fixed",
+            "price_unit": self.price_unit,
+            "discount": self.discount,
+            "tax_ids": [fields.Command.set(self.tax_id.ids)],
+        }

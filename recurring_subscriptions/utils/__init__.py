@@ -1,0 +1,1 @@
+"""Plain-Python helpers for recurring subscriptions (no ORM, no env)."""

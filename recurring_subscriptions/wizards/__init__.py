@@ -1,0 +1,2 @@
+from . import recurring_subscription_close_wizard
+from . import recurring_subscription_reopen_wizard
