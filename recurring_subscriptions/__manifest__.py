@@ -21,6 +21,7 @@ invoice and a payment.
         "data/ir_cron_data.xml",
         "data/recurring_close_reason_data.xml",
         "data/mail_template_data.xml",
+        "wizards/recurring_subscription_close_wizard_views.xml",
         "views/recurring_plan_views.xml",
         "views/recurring_close_reason_views.xml",
         "views/recurring_subscription_event_views.xml",
@@ -29,7 +30,7 @@ invoice and a payment.
         "views/product_template_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
-        "wizards/recurring_subscription_close_wizard_views.xml",
+        "views/res_partner_views.xml",
         "views/recurring_subscriptions_menus.xml",
     ],
     "demo": [

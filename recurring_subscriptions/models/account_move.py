@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class AccountMove(models.Model):
@@ -30,7 +30,7 @@ class AccountMove(models.Model):
                         "subscription_id": move.recurring_subscription_id.id,
                         "occurrence_id": move.recurring_occurrence_id.id,
                         "event_type": "payment",
-                        "message": _("Invoice %(invoice)s paid.", invoice=move.name),
+                        "message": self.env._("Invoice %(invoice)s paid.", invoice=move.name),
                         "document_ref": f"account.move,{move.id}",
                     }
                     for move in renewals

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -44,7 +44,7 @@ class ProductTemplate(models.Model):
         for template in self:
             if template.recurring_ok and not template.recurring_product_plan_ids:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The recurring product %(product)s needs at least one plan.",
                         product=template.display_name,
                     )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..const import BILLING_UNIT_SELECTION, PAYMENT_MODE_SELECTION
@@ -100,15 +100,15 @@ class RecurringPlan(models.Model):
         for plan in self:
             if plan.billing_interval < 1:
                 raise ValidationError(
-                    _("Plan %(plan)s: the billing interval must be at least 1.", plan=plan.name)
+                    self.env._("Plan %(plan)s: the billing interval must be at least 1.", plan=plan.name)
                 )
             if plan.trial_interval < 0:
                 raise ValidationError(
-                    _("Plan %(plan)s: the trial length cannot be negative.", plan=plan.name)
+                    self.env._("Plan %(plan)s: the trial length cannot be negative.", plan=plan.name)
                 )
             if plan.duration_type == "limited" and plan.duration_count < 1:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Plan %(plan)s: a fixed-length plan needs at least one period.",
                         plan=plan.name,
                     )
@@ -119,7 +119,7 @@ class RecurringPlan(models.Model):
         for plan in self:
             if plan.create_order and plan.post_invoice and not plan.confirm_order:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Plan %(plan)s: an order must be confirmed before it can be invoiced. "
                         "Enable 'Confirm Order' or disable 'Invoice and Post'.",
                         plan=plan.name,
@@ -127,7 +127,7 @@ class RecurringPlan(models.Model):
                 )
             if not plan.create_order and not plan.post_invoice:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Plan %(plan)s: without a sale order, a renewal must at least "
                         "create an invoice.",
                         plan=plan.name,
@@ -144,7 +144,7 @@ class RecurringPlan(models.Model):
     def _unlink_except_used(self):
         if self.subscription_ids:
             raise ValidationError(
-                _("A plan used by subscriptions cannot be deleted; archive it instead.")
+                self.env._("A plan used by subscriptions cannot be deleted; archive it instead.")
             )
 
     def _get_recurrence_label(self):
@@ -154,13 +154,13 @@ class RecurringPlan(models.Model):
         units = dict(self._fields["billing_unit"]._description_selection(self.env))
         if count == 1:
             single = {
-                "day": _("daily"),
-                "week": _("weekly"),
-                "month": _("monthly"),
-                "year": _("yearly"),
+                "day": self.env._("daily"),
+                "week": self.env._("weekly"),
+                "month": self.env._("monthly"),
+                "year": self.env._("yearly"),
             }
             return single.get(self.billing_unit, "")
-        return _(
+        return self.env._(
             "every %(count)s %(unit)s",
             count=count,
             unit=units.get(self.billing_unit, "").lower(),

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -34,7 +34,7 @@ class RecurringPlanLine(models.Model):
         for line in self:
             if line.quantity < 0:
                 raise ValidationError(
-                    _("The quantity of %(product)s cannot be negative.", product=line.product_id.display_name)
+                    self.env._("The quantity of %(product)s cannot be negative.", product=line.product_id.display_name)
                 )
 
     def _prepare_subscription_line_values(self):

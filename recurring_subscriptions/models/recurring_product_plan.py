@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -32,6 +32,6 @@ class RecurringProductPlan(models.Model):
     def _check_price(self):
         for row in self:
             if not 0 <= row.discount <= 100:
-                raise ValidationError(_("A plan discount must be between 0 and 100%."))
+                raise ValidationError(self.env._("A plan discount must be between 0 and 100%."))
             if row.fixed_price < 0:
-                raise ValidationError(_("A plan price cannot be negative."))
+                raise ValidationError(self.env._("A plan price cannot be negative."))

@@ -1,7 +1,7 @@
 import logging
 import threading
 
-from odoo import _, api, fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
@@ -101,6 +101,7 @@ class RecurringSubscription(models.Model):
     invoice_count = fields.Integer(compute="_compute_document_counts")
     error_event_count = fields.Integer(compute="_compute_document_counts")
     renewal_attempts = fields.Integer(
+        default=0,
         copy=False, readonly=True, help="Consecutive failed renewal attempts."
     )
     last_error = fields.Text(copy=False, readonly=True)
@@ -186,7 +187,7 @@ class RecurringSubscription(models.Model):
         for sub in self:
             if sub.end_date and sub.start_date and sub.end_date < sub.start_date:
                 raise ValidationError(
-                    _("%(sub)s: the end date cannot be before the start date.", sub=sub.display_name)
+                    self.env._("%(sub)s: the end date cannot be before the start date.", sub=sub.display_name)
                 )
 
     @api.constrains("currency_id", "pricelist_id", "payment_token_id", "partner_id")
@@ -194,7 +195,7 @@ class RecurringSubscription(models.Model):
         for sub in self:
             if sub.pricelist_id and sub.pricelist_id.currency_id != sub.currency_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(sub)s: the pricelist currency %(pl)s differs from the subscription "
                         "currency %(cur)s.",
                         sub=sub.display_name,
@@ -205,7 +206,7 @@ class RecurringSubscription(models.Model):
             token = sub.payment_token_id
             if token and token.partner_id.commercial_partner_id != sub.commercial_partner_id:
                 raise ValidationError(
-                    _("%(sub)s: the payment method belongs to another customer.", sub=sub.display_name)
+                    self.env._("%(sub)s: the payment method belongs to another customer.", sub=sub.display_name)
                 )
 
     @api.constrains("line_ids", "plan_id")
@@ -215,7 +216,7 @@ class RecurringSubscription(models.Model):
                 template = line.product_id.product_tmpl_id
                 if template.recurring_ok and sub.plan_id not in template.recurring_plan_ids:
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "The plan %(plan)s is not allowed for the product %(product)s.",
                             plan=sub.plan_id.name,
                             product=line.product_id.display_name,
@@ -247,7 +248,7 @@ class RecurringSubscription(models.Model):
             plan = self.env["recurring.plan"].browse(vals["plan_id"])
             if any(s.plan_id.billing_unit != plan.billing_unit or s.plan_id.billing_interval != plan.billing_interval for s in self if s.state != "draft"):
                 raise UserError(
-                    _("The recurrence of a running subscription cannot change; close it and create a new one.")
+                    self.env._("The recurrence of a running subscription cannot change; close it and create a new one.")
                 )
         return super().write(vals)
 
@@ -256,7 +257,7 @@ class RecurringSubscription(models.Model):
         for sub in self:
             if sub.order_ids or sub.invoice_ids or sub.source_order_id or sub.occurrence_ids.transaction_ids:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(sub)s produced orders or invoices and cannot be deleted; close it instead.",
                         sub=sub.display_name,
                     )
@@ -273,7 +274,7 @@ class RecurringSubscription(models.Model):
         if wrong:
             labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
-                _(
+                self.env._(
                     "%(subs)s cannot become %(state)s from its current state (%(current)s).",
                     subs=", ".join(wrong.mapped("display_name")),
                     state=labels[state],
@@ -285,7 +286,7 @@ class RecurringSubscription(models.Model):
             {
                 "subscription_id": sub.id,
                 "event_type": "state",
-                "message": _("%(old)s → %(new)s", old=labels[sub.state], new=labels[state])
+                "message": self.env._("%(old)s → %(new)s", old=labels[sub.state], new=labels[state])
                 + (f" ({message})" if message else ""),
             }
             for sub in self
@@ -307,10 +308,10 @@ class RecurringSubscription(models.Model):
         today = fields.Date.context_today(self)
         for sub in self:
             if sub.state != "draft":
-                raise UserError(_("%(sub)s is already started.", sub=sub.display_name))
+                raise UserError(self.env._("%(sub)s is already started.", sub=sub.display_name))
             if not sub.line_ids.filtered(lambda l: l.quantity > 0):
                 raise UserError(
-                    _("%(sub)s has no line: add what the customer subscribes to first.", sub=sub.display_name)
+                    self.env._("%(sub)s has no line: add what the customer subscribes to first.", sub=sub.display_name)
                 )
             sub._check_company_currency()
             sub._start(today)
@@ -321,7 +322,7 @@ class RecurringSubscription(models.Model):
         for line in self.line_ids:
             if line.product_id.company_id and line.product_id.company_id != self.company_id:
                 raise ValidationError(
-                    _("%(product)s belongs to another company.", product=line.product_id.display_name)
+                    self.env._("%(product)s belongs to another company.", product=line.product_id.display_name)
                 )
 
     def _start(self, today, first_period_done_by=None):
@@ -374,7 +375,7 @@ class RecurringSubscription(models.Model):
         today = fields.Date.context_today(self)
         for sub in self:
             if sub.state != "paused":
-                raise UserError(_("%(sub)s is not paused.", sub=sub.display_name))
+                raise UserError(self.env._("%(sub)s is not paused.", sub=sub.display_name))
             if sub.next_date and sub.next_date < today:
                 sub._reanchor(today)
             sub._transition_to("active")
@@ -412,7 +413,7 @@ class RecurringSubscription(models.Model):
                 "tag": "display_notification",
                 "params": {
                     "type": "info",
-                    "message": _("Nothing is due today for these subscriptions."),
+                    "message": self.env._("Nothing is due today for these subscriptions."),
                     "next": {"type": "ir.actions.client", "tag": "soft_reload"},
                 },
             }
@@ -422,7 +423,7 @@ class RecurringSubscription(models.Model):
     def action_open_close_wizard(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Close Subscription"),
+            "name": self.env._("Close Subscription"),
             "res_model": "recurring.subscription.close.wizard",
             "view_mode": "form",
             "target": "new",
@@ -432,14 +433,14 @@ class RecurringSubscription(models.Model):
     def action_cancel_at_period_end(self, reason=None):
         for sub in self:
             if sub.state not in RUNNING_STATES + ("paused",):
-                raise UserError(_("%(sub)s is not running.", sub=sub.display_name))
+                raise UserError(self.env._("%(sub)s is not running.", sub=sub.display_name))
         self.write({"cancel_at_period_end": True, "close_reason_id": reason.id if reason else False})
         self._log_events(
             [
                 {
                     "subscription_id": sub.id,
                     "event_type": "state",
-                    "message": _("Cancellation scheduled at the end of the period (%(date)s).", date=sub.next_date),
+                    "message": self.env._("Cancellation scheduled at the end of the period (%(date)s).", date=sub.next_date),
                 }
                 for sub in self
             ]
@@ -448,11 +449,11 @@ class RecurringSubscription(models.Model):
 
     def action_undo_cancel(self):
         if self.filtered(lambda s: not s.cancel_at_period_end or s.state == "closed"):
-            raise UserError(_("No scheduled cancellation to undo."))
+            raise UserError(self.env._("No scheduled cancellation to undo."))
         self.write({"cancel_at_period_end": False, "close_reason_id": False})
         self._log_events(
             [
-                {"subscription_id": sub.id, "event_type": "state", "message": _("Scheduled cancellation undone.")}
+                {"subscription_id": sub.id, "event_type": "state", "message": self.env._("Scheduled cancellation undone.")}
                 for sub in self
             ]
         )
@@ -488,7 +489,7 @@ class RecurringSubscription(models.Model):
         )
         if not factor:
             return self.env["account.move"]
-        label = _("Unused part of %(start)s - %(end)s", start=fields.Date.add(close_date, days=1), end=occurrence.period_end)
+        label = self.env._("Unused part of %(start)s - %(end)s", start=fields.Date.add(close_date, days=1), end=occurrence.period_end)
         lines = [
             Command.create(
                 {
@@ -526,7 +527,7 @@ class RecurringSubscription(models.Model):
                     "subscription_id": self.id,
                     "occurrence_id": occurrence.id,
                     "event_type": "invoice",
-                    "message": _("Credit note %(move)s for the unused part of the period.", move=credit_note.name),
+                    "message": self.env._("Credit note %(move)s for the unused part of the period.", move=credit_note.name),
                     "document_ref": f"account.move,{credit_note.id}",
                 }
             ]
@@ -539,7 +540,7 @@ class RecurringSubscription(models.Model):
         start_date = start_date or today
         for sub in self:
             if sub.state != "closed":
-                raise UserError(_("Only closed subscriptions can be reopened."))
+                raise UserError(self.env._("Only closed subscriptions can be reopened."))
             if sub.end_date and sub.end_date < start_date:
                 sub.end_date = False
             sub._reanchor(start_date)
@@ -622,7 +623,7 @@ class RecurringSubscription(models.Model):
              WHERE state IN %s
                AND next_date <= %s
                AND (end_date IS NULL OR next_date <= end_date)
-               AND renewal_attempts < %s
+               AND COALESCE(renewal_attempts, 0) < %s
                AND NOT (id = ANY(%s))
         """
         params = [RENEWING_STATES, today, MAX_RENEWAL_ATTEMPTS, list(exclude_ids)]
@@ -643,7 +644,7 @@ class RecurringSubscription(models.Model):
             to_trial = sub.trial_end_date and sub.trial_end_date > today
             sub._transition_to("trial" if to_trial else "active")
         trials = self.search(base + [("state", "=", "trial"), ("trial_end_date", "<=", today)])
-        trials._transition_to("active", message=_("trial ended"))
+        trials._transition_to("active", message=self.env._("trial ended"))
         ended = self.search(
             base
             + [("state", "in", RUNNING_STATES + ("paused",)), ("end_date", "<", today)]
@@ -739,7 +740,7 @@ class RecurringSubscription(models.Model):
                         "subscription_id": o.subscription_id.id,
                         "occurrence_id": o.id,
                         "event_type": "period",
-                        "message": _("Skipped period %(start)s - %(end)s: nothing made.", start=o.period_start, end=o.period_end),
+                        "message": self.env._("Skipped period %(start)s - %(end)s: nothing made.", start=o.period_start, end=o.period_end),
                     }
                     for o in skipped
                 ]
@@ -794,14 +795,14 @@ class RecurringSubscription(models.Model):
                     "subscription_id": self.id,
                     "occurrence_id": occurrence.id,
                     "event_type": "error",
-                    "message": _("Renewal failed: %(error)s", error=message)[:500],
+                    "message": self.env._("Renewal failed: %(error)s", error=message)[:500],
                 }
             ]
         )
         if attempts == 1:
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=_("Renewal failed"),
+                summary=self.env._("Renewal failed"),
                 note=message,
                 user_id=self.user_id.id or self.env.uid,
             )
@@ -815,4 +816,4 @@ class RecurringSubscription(models.Model):
                 and m.payment_state not in ("paid", "in_payment", "reversed")
             )
             if not unpaid:
-                sub._transition_to("active", message=_("invoices paid"))
+                sub._transition_to("active", message=self.env._("invoices paid"))

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
@@ -107,13 +107,13 @@ class RecurringSubscriptionLine(models.Model):
         for line in self:
             if line.quantity < 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The quantity of %(product)s cannot be negative.",
                         product=line.product_id.display_name,
                     )
                 )
             if not 0 <= line.discount <= 100:
-                raise ValidationError(_("A discount must be between 0 and 100%."))
+                raise ValidationError(self.env._("A discount must be between 0 and 100%."))
 
     def _get_renewal_price(self, date):
         """Unit price and discount of this line for a renewal on ``date``.
@@ -143,7 +143,7 @@ class RecurringSubscriptionLine(models.Model):
     def _get_period_description(self, period_start, period_end):
         self.ensure_one()
         lang = self.subscription_id.partner_id.lang
-        return _(
+        return self.env._(
             "%(name)s\nPeriod: %(start)s - %(end)s",
             name=self.name or self.product_id.display_name,
             start=format_date(self.env, period_start, lang_code=lang),

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
@@ -89,7 +89,7 @@ class RecurringSubscriptionOccurrence(models.Model):
     @api.depends("subscription_id.name", "period_start", "period_end")
     def _compute_display_name(self):
         for occurrence in self:
-            occurrence.display_name = _(
+            occurrence.display_name = self.env._(
                 "%(subscription)s: %(start)s - %(end)s",
                 subscription=occurrence.subscription_id.name,
                 start=occurrence.period_start,
@@ -99,7 +99,7 @@ class RecurringSubscriptionOccurrence(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_documents(self):
         if self.filtered(lambda o: o.order_ids or o.invoice_ids or o.transaction_ids):
-            raise UserError(_("A period that produced documents cannot be deleted."))
+            raise UserError(self.env._("A period that produced documents cannot be deleted."))
 
     # ------------------------------------------------------------------
     # Actions
@@ -109,7 +109,7 @@ class RecurringSubscriptionOccurrence(models.Model):
         """Skip coming periods: no order, invoice or charge is made for them."""
         not_planned = self.filtered(lambda o: o.state != "planned")
         if not_planned:
-            raise UserError(_("Only planned periods can be skipped."))
+            raise UserError(self.env._("Only planned periods can be skipped."))
         self.write({"state": "skipped"})
         self.subscription_id._log_events(
             [
@@ -117,7 +117,7 @@ class RecurringSubscriptionOccurrence(models.Model):
                     "subscription_id": o.subscription_id.id,
                     "occurrence_id": o.id,
                     "event_type": "period",
-                    "message": _("Period starting %(date)s skipped.", date=o.period_start),
+                    "message": self.env._("Period starting %(date)s skipped.", date=o.period_start),
                 }
                 for o in self
             ]
@@ -128,10 +128,10 @@ class RecurringSubscriptionOccurrence(models.Model):
         """Restore skipped periods that have not started yet."""
         today = fields.Date.context_today(self)
         if self.filtered(lambda o: o.state != "skipped"):
-            raise UserError(_("Only skipped periods can be restored."))
+            raise UserError(self.env._("Only skipped periods can be restored."))
         past = self.filtered(lambda o: o.period_start < o.subscription_id.next_date or o.period_start < today)
         if past:
-            raise UserError(_("A period that has already started cannot be restored."))
+            raise UserError(self.env._("A period that has already started cannot be restored."))
         self.write({"state": "planned"})
         self.subscription_id._log_events(
             [
@@ -139,7 +139,7 @@ class RecurringSubscriptionOccurrence(models.Model):
                     "subscription_id": o.subscription_id.id,
                     "occurrence_id": o.id,
                     "event_type": "period",
-                    "message": _("Period starting %(date)s restored.", date=o.period_start),
+                    "message": self.env._("Period starting %(date)s restored.", date=o.period_start),
                 }
                 for o in self
             ]
@@ -173,7 +173,7 @@ class RecurringSubscriptionOccurrence(models.Model):
                     "subscription_id": order.recurring_subscription_id.id,
                     "occurrence_id": order.recurring_occurrence_id.id,
                     "event_type": "order",
-                    "message": _("Order %(order)s created.", order=order.name),
+                    "message": self.env._("Order %(order)s created.", order=order.name),
                     "document_ref": f"sale.order,{order.id}",
                 }
                 for order in orders
@@ -199,7 +199,7 @@ class RecurringSubscriptionOccurrence(models.Model):
                     "subscription_id": invoice.recurring_subscription_id.id,
                     "occurrence_id": invoice.recurring_occurrence_id.id,
                     "event_type": "invoice",
-                    "message": _("Invoice %(invoice)s posted.", invoice=invoice.name),
+                    "message": self.env._("Invoice %(invoice)s posted.", invoice=invoice.name),
                     "document_ref": f"account.move,{invoice.id}",
                 }
                 for invoice in invoices
@@ -284,7 +284,7 @@ class RecurringSubscriptionOccurrence(models.Model):
                     product_uom=line.product_uom_id.id,
                     price_unit=price,
                     tax_id=[Command.set(line.tax_ids.ids)],
-                    recurring_plan_id=sub.plan_id.id,
+                    recurring_plan_id=sub.plan_id.id if line.product_id.recurring_ok else False,
                 )
             result.append(vals)
         return result
@@ -323,7 +323,7 @@ class RecurringSubscriptionOccurrence(models.Model):
                         "subscription_id": o.subscription_id.id,
                         "occurrence_id": o.id,
                         "event_type": "payment",
-                        "message": _(
+                        "message": self.env._(
                             "No saved payment method: a payment request was sent instead."
                         ),
                     }
@@ -393,7 +393,7 @@ class RecurringSubscriptionOccurrence(models.Model):
                     "subscription_id": sub.id,
                     "occurrence_id": self.id,
                     "event_type": "payment" if tx_sudo.state in ("done", "pending", "authorized") else "error",
-                    "message": _(
+                    "message": self.env._(
                         "Payment %(reference)s of %(amount)s: %(state)s.",
                         reference=tx_sudo.reference,
                         amount=tx_sudo.amount,

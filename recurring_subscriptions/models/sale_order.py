@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
@@ -113,7 +113,7 @@ class SaleOrder(models.Model):
             order.message_post(
                 body=Markup("<p>%s</p><ul>%s</ul>")
                 % (
-                    _("Subscriptions created:"),
+                    self.env._("Subscriptions created:"),
                     Markup().join(Markup("<li>%s</li>") % s._get_html_link() for s in created),
                 )
             )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -49,7 +49,7 @@ class SaleOrderLine(models.Model):
             template = line.product_id.product_tmpl_id
             if line.recurring_plan_id and line.recurring_plan_id not in template.recurring_plan_ids:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The plan %(plan)s is not allowed for the product %(product)s.",
                         plan=line.recurring_plan_id.name,
                         product=line.product_id.display_name,
@@ -57,7 +57,7 @@ class SaleOrderLine(models.Model):
                 )
             if template.recurring_ok and not line.recurring_plan_id and not line.order_id.recurring_subscription_id:
                 raise ValidationError(
-                    _("Choose a plan for the recurring product %(product)s.", product=line.product_id.display_name)
+                    self.env._("Choose a plan for the recurring product %(product)s.", product=line.product_id.display_name)
                 )
 
     def _get_display_price(self):

@@ -1,1 +1,3 @@
 from . import test_periods
+from . import test_renewal
+from . import test_subscription_from_order

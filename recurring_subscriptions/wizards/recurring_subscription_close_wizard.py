@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -32,7 +32,7 @@ class RecurringSubscriptionCloseWizard(models.TransientModel):
         self.ensure_one()
         subscriptions = self.subscription_ids
         if not subscriptions:
-            raise UserError(_("Select the subscriptions to close."))
+            raise UserError(self.env._("Select the subscriptions to close."))
         if self.when == "now":
             subscriptions._action_close(self.close_reason_id, credit_note=self.credit_note)
         else:

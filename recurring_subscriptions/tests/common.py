@@ -1,0 +1,95 @@
+from datetime import date
+
+from odoo.fields import Command
+from odoo.tests import TransactionCase
+
+
+class RecurringCommon(TransactionCase):
+    """Fixtures shared by the subscription tests: own plans, products and customers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.currency = cls.company.currency_id
+        cls.partner = cls.env["res.partner"].create(
+            {"name": "Alice Grower", "email": "alice@example.com"}
+        )
+        cls.partner_b = cls.env["res.partner"].create(
+            {"name": "Bob Baker", "email": "bob@example.com"}
+        )
+        Plan = cls.env["recurring.plan"]
+        cls.plan_monthly = Plan.create(
+            {"name": "Monthly", "billing_unit": "month", "payment_mode": "manual"}
+        )
+        cls.plan_weekly = Plan.create(
+            {"name": "Weekly", "billing_unit": "week", "payment_mode": "manual"}
+        )
+        cls.plan_yearly = Plan.create(
+            {"name": "Yearly", "billing_unit": "year", "payment_mode": "manual"}
+        )
+        cls.product_box = cls.env["product.product"].create(
+            {
+                "name": "Vegetable box",
+                "type": "consu",
+                "invoice_policy": "order",
+                "list_price": 25.0,
+                "taxes_id": [Command.clear()],
+                "recurring_ok": True,
+                "recurring_product_plan_ids": [
+                    Command.create({"plan_id": cls.plan_weekly.id}),
+                    Command.create({"plan_id": cls.plan_monthly.id, "fixed_price": 90.0}),
+                ],
+            }
+        )
+        cls.product_desk = cls.env["product.product"].create(
+            {
+                "name": "Coworking membership",
+                "type": "service",
+                "invoice_policy": "order",
+                "list_price": 200.0,
+                "taxes_id": [Command.clear()],
+                "recurring_ok": True,
+                "recurring_product_plan_ids": [
+                    Command.create({"plan_id": cls.plan_monthly.id}),
+                    Command.create({"plan_id": cls.plan_yearly.id, "discount": 10.0}),
+                ],
+            }
+        )
+        cls.product_plain = cls.env["product.product"].create(
+            {
+                "name": "Welcome pack",
+                "type": "service",
+                "invoice_policy": "order",
+                "list_price": 10.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+
+    @classmethod
+    def _create_subscription(cls, plan=None, partner=None, lines=None, start=date(2026, 1, 31), **values):
+        """A draft subscription with one box line at a fixed price of 30 by default."""
+        lines = lines or [
+            {"product_id": cls.product_desk.id, "quantity": 1.0, "price_mode": "fixed", "price_unit": 30.0}
+        ]
+        return cls.env["recurring.subscription"].create(
+            {
+                "partner_id": (partner or cls.partner).id,
+                "plan_id": (plan or cls.plan_monthly).id,
+                "start_date": start,
+                "line_ids": [Command.create(vals) for vals in lines],
+                **values,
+            }
+        )
+
+    @classmethod
+    def _create_order(cls, lines, partner=None):
+        return cls.env["sale.order"].create(
+            {
+                "partner_id": (partner or cls.partner).id,
+                "order_line": [Command.create(vals) for vals in lines],
+            }
+        )
+
+    def _run_cron(self):
+        self.env["recurring.subscription"]._cron_process_due()

@@ -1,0 +1,15 @@
+"""Exit non-zero with a clear message unless Odoo 18.0 is importable."""
+
+import sys
+
+try:
+    import odoo.release
+except ImportError:
+    sys.exit(
+        "ERROR: Odoo 18.0 is not importable by %s.\n"
+        "       Install Odoo 18.0 from its official source into this Python "
+        "(pip install <odoo-18.0 source tree>), or set PYTHON=/path/to/python." % sys.executable
+    )
+if tuple(odoo.release.version_info[:2]) != (18, 0):
+    sys.exit("ERROR: Odoo 18.0 is required, found %s." % odoo.release.version)
+print("Odoo %s found in %s" % (odoo.release.version, sys.executable))
