@@ -79,7 +79,7 @@ class RecurringSubscription(models.Model):
         copy=False, readonly=True, help="Start of billed period 0; every period is computed from it."
     )
     next_date = fields.Date(
-        string="Next Renewal", copy=False, tracking=True, index=True, readonly=True
+        string="Next Renewal", copy=False, index=True, readonly=True
     )
     end_date = fields.Date(tracking=True, copy=False)
     payment_token_id = fields.Many2one(

@@ -264,7 +264,9 @@ class RecurringSubscriptionOccurrence(models.Model):
         self.ensure_one()
         sub = self.subscription_id
         result = []
-        for line in sub.line_ids.filtered(lambda l: l.quantity > 0):
+        for line in sub.line_ids:  # no filtered(): it would break the batch prefetch
+            if line.quantity <= 0:
+                continue
             price, discount = line._get_period_price(self.period_start)
             vals = {
                 "product_id": line.product_id.id,
