@@ -149,13 +149,6 @@ class RecurringSubscription(models.Model):
                 [("recurring_subscription_id", "in", self.ids)], ["recurring_subscription_id"], ["__count"]
             )
         )
-        source_orders = dict(
-            self.env["sale.order"]._read_group(
-                [("recurring_source_subscription_ids", "in", self.ids)],
-                ["recurring_source_subscription_ids"],
-                ["__count"],
-            )
-        ) if self.ids else {}
         invoices = dict(
             self.env["account.move"]._read_group(
                 [("recurring_subscription_id", "in", self.ids)], ["recurring_subscription_id"], ["__count"]
@@ -169,7 +162,7 @@ class RecurringSubscription(models.Model):
             )
         )
         for sub in self:
-            sub.order_count = orders.get(sub, 0) + source_orders.get(sub, 0)
+            sub.order_count = orders.get(sub, 0) + (1 if sub.source_order_id else 0)
             sub.invoice_count = invoices.get(sub, 0)
             sub.error_event_count = errors.get(sub, 0)
 
@@ -431,6 +424,8 @@ class RecurringSubscription(models.Model):
         }
 
     def action_cancel_at_period_end(self, reason=None):
+        """Close at the end of the current period instead of renewing (undoable)."""
+        reason = self._as_close_reason(reason)
         for sub in self:
             if sub.state not in RUNNING_STATES + ("paused",):
                 raise UserError(self.env._("%(sub)s is not running.", sub=sub.display_name))
@@ -461,6 +456,7 @@ class RecurringSubscription(models.Model):
 
     def _action_close(self, reason, close_date=None, credit_note=False):
         """Close now. With ``credit_note``, refund the unused part of the paid current period."""
+        reason = self._as_close_reason(reason)
         today = close_date or fields.Date.context_today(self)
         for sub in self:
             if credit_note:
@@ -473,6 +469,12 @@ class RecurringSubscription(models.Model):
             {"close_reason_id": reason.id if reason else False, "close_date": today, "cancel_at_period_end": False},
             message=reason.name if reason else None,
         )
+
+    def _as_close_reason(self, reason):
+        """Accept a close reason as a record or an id (XML and RPC callers pass ids)."""
+        if isinstance(reason, int):
+            return self.env["recurring.close.reason"].browse(reason)
+        return reason or self.env["recurring.close.reason"]
 
     def _create_prorated_credit_note(self, close_date):
         """Refund the part of the current period after ``close_date`` (if it was invoiced)."""

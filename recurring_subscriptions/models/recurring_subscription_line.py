@@ -46,7 +46,14 @@ class RecurringSubscriptionLine(models.Model):
         readonly=False,
         precompute=True,
     )
-    discount = fields.Float(string="Discount (%)", digits="Discount")
+    discount = fields.Float(
+        string="Discount (%)",
+        digits="Discount",
+        compute="_compute_price_unit",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     tax_ids = fields.Many2many(
         "account.tax",
         string="Taxes",
@@ -77,15 +84,13 @@ class RecurringSubscriptionLine(models.Model):
     )
     def _compute_price_unit(self):
         for line in self:
-            if line.price_mode == "fixed" and line.price_unit:
-                continue
             if not line.product_id:
-                line.price_unit = 0.0
+                line.price_unit = line.discount = 0.0
                 continue
             price, discount = line._get_renewal_price(fields.Date.context_today(line))
-            line.price_unit = price
-            if line.price_mode == "pricelist":
-                line.discount = discount
+            if not (line.price_mode == "fixed" and line.price_unit):
+                line.price_unit = price
+            line.discount = discount
 
     @api.depends("product_id")
     def _compute_tax_ids(self):
