@@ -1,0 +1,110 @@
+from datetime import date
+
+from odoo import SUPERUSER_ID, api
+from odoo.fields import Command
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestTwoWorkers(TransactionCase):
+    """Two cron workers at once, on real PostgreSQL transactions.
+
+    The data must be committed for a second connection to see it, so this test
+    builds its own records in separate cursors and removes them afterwards.
+    """
+
+    def _setup_committed_subscription(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            plan = env["recurring.plan"].create(
+                {
+                    "name": "Two workers",
+                    "payment_mode": "manual",
+                    "confirm_order": False,
+                    "post_invoice": False,
+                }
+            )
+            product = env["product.product"].create(
+                {
+                    "name": "Two workers box",
+                    "type": "service",
+                    "recurring_ok": True,
+                    "recurring_product_plan_ids": [Command.create({"plan_id": plan.id})],
+                }
+            )
+            partner = env["res.partner"].create({"name": "Two workers customer"})
+            sub = env["recurring.subscription"].create(
+                {
+                    "partner_id": partner.id,
+                    "plan_id": plan.id,
+                    "start_date": date.today(),
+                    "line_ids": [Command.create({"product_id": product.id, "price_unit": 5.0})],
+                }
+            )
+            sub.action_start()
+            cr.commit()
+            return {"plan": plan.id, "product": product.id, "partner": partner.id, "sub": sub.id}
+
+    def _cleanup(self, ids):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            sub = env["recurring.subscription"].browse(ids["sub"])
+            sub.order_ids.unlink()
+            sub.event_ids.sudo().unlink()
+            sub.occurrence_ids.unlink()
+            sub.unlink()
+            env["product.product"].browse(ids["product"]).product_tmpl_id.unlink()
+            env["recurring.plan"].browse(ids["plan"]).unlink()
+            env["res.partner"].browse(ids["partner"]).unlink()
+            cr.commit()
+
+    def test_two_workers_never_renew_the_same_period(self):
+        ids = self._setup_committed_subscription()
+        today = date.today()
+        try:
+            with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+                context = {"recurring_no_commit": True}
+                worker1 = api.Environment(cr1, SUPERUSER_ID, context)["recurring.subscription"]
+                worker2 = api.Environment(cr2, SUPERUSER_ID, context)["recurring.subscription"]
+
+                # Worker 1 renews and still holds the row lock; worker 2 skips the row.
+                self.assertEqual(worker1._renew_due(today, restrict_ids=[ids["sub"]]), 1)
+                self.assertEqual(worker2._renew_due(today, restrict_ids=[ids["sub"]]), 0)
+
+                # Worker 1 commits; worker 2 starts again and finds nothing due.
+                cr1.commit()
+                cr2.rollback()
+                self.assertEqual(worker2._renew_due(today, restrict_ids=[ids["sub"]]), 0)
+                cr2.rollback()
+
+                orders = worker2.env["sale.order"].search([("recurring_subscription_id", "=", ids["sub"])])
+                self.assertEqual(len(orders), 1)
+                self.assertEqual(orders.recurring_occurrence_id.period_start, today)
+        finally:
+            self._cleanup(ids)
+
+    def test_database_refuses_a_second_order_for_one_period(self):
+        ids = self._setup_committed_subscription()
+        try:
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {"recurring_no_commit": True})
+                sub = env["recurring.subscription"].browse(ids["sub"])
+                sub._renew_due(date.today(), restrict_ids=sub.ids)
+                occurrence = sub.order_ids.recurring_occurrence_id
+                cr.commit()
+                with self.assertRaisesRegex(Exception, "recurring_occurrence_unique"), cr.savepoint():
+                    env["sale.order"].create(
+                        {"partner_id": ids["partner"], "recurring_occurrence_id": occurrence.id}
+                    )
+                    env.flush_all()
+                with self.assertRaisesRegex(Exception, "subscription_period_unique"), cr.savepoint():
+                    env["recurring.subscription.occurrence"].create(
+                        {
+                            "subscription_id": sub.id,
+                            "period_start": occurrence.period_start,
+                            "period_end": occurrence.period_end,
+                        }
+                    )
+                    env.flush_all()
+        finally:
+            self._cleanup(ids)
