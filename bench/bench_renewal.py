@@ -31,7 +31,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", required=True)
     parser.add_argument("--addons-path", required=True)
-    parser.add_argument("-n", type=int, action="append", dest="sizes", help="subscriptions (repeatable)")
+    parser.add_argument(
+        "-n", type=int, action="append", dest="sizes", help="subscriptions (repeatable)"
+    )
     parser.add_argument("--skip-invoice-only", action="store_true")
     args = parser.parse_args()
     args.sizes = args.sizes or [1000]
@@ -48,7 +50,12 @@ class Bench:
     def setup(self, plan_values):
         env = self.env
         self.plan = env["recurring.plan"].create(
-            {"name": f"Bench {self.tag}", "billing_unit": "month", "payment_mode": "manual", **plan_values}
+            {
+                "name": f"Bench {self.tag}",
+                "billing_unit": "month",
+                "payment_mode": "manual",
+                **plan_values,
+            }
         )
         self.product = env["product.product"].create(
             {
@@ -62,7 +69,10 @@ class Bench:
             }
         )
         self.partners = env["res.partner"].create(
-            [{"name": f"Bench customer {self.tag} {i}", "email": f"b{i}@example.com"} for i in range(self.size)]
+            [
+                {"name": f"Bench customer {self.tag} {i}", "email": f"b{i}@example.com"}
+                for i in range(self.size)
+            ]
         )
         env.cr.commit()
 
@@ -74,7 +84,12 @@ class Bench:
                 "partner_id": partner.id,
                 "order_line": [
                     Command.create(
-                        {"product_id": self.product.id, "product_uom_qty": 1.0, "price_unit": 25.0, "name": "Bench"}
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 1.0,
+                            "price_unit": 25.0,
+                            "name": "Bench",
+                        }
                     )
                 ],
             }
@@ -101,7 +116,12 @@ class Bench:
                     "start_date": self.today,
                     "line_ids": [
                         Command.create(
-                            {"product_id": self.product.id, "quantity": 1.0, "price_mode": "fixed", "price_unit": 25.0}
+                            {
+                                "product_id": self.product.id,
+                                "quantity": 1.0,
+                                "price_mode": "fixed",
+                                "price_unit": 25.0,
+                            }
                         )
                     ],
                 }
@@ -170,7 +190,7 @@ def main():
     table = {}
     for size in args.sizes:
         table[size] = run_size(registry, size, invoice_only=not args.skip_invoice_only)
-        floor_ms, floor_q = table[size]["floor"]
+        floor_ms, _floor_q = table[size]["floor"]
         print(f"\nN = {size}")
         for name, (ms, queries) in table[size].items():
             ratio = f"  {ms / floor_ms:.2f} x floor" if name != "floor" else ""

@@ -5,6 +5,7 @@ from . import recurring_close_reason
 from . import recurring_subscription_event
 from . import recurring_subscription_line
 from . import recurring_subscription_occurrence
+from . import recurring_renewal_mixin
 from . import recurring_subscription
 from . import product_template
 from . import sale_order

@@ -21,7 +21,9 @@ class AccountMove(models.Model):
 
     def _invoice_paid_hook(self):
         result = super()._invoice_paid_hook()
-        renewals = self.filtered(lambda m: m.recurring_subscription_id and m.move_type == "out_invoice")
+        renewals = self.filtered(
+            lambda m: m.recurring_subscription_id and m.move_type == "out_invoice"
+        )
         if renewals:
             subscriptions = renewals.recurring_subscription_id.sudo()
             subscriptions._log_events(

@@ -51,8 +51,15 @@ class ProductTemplate(models.Model):
                 )
 
     def _get_recurring_price(
-        self, plan, product=None, pricelist=None, quantity=1.0, uom=None, date=None,
-        currency=None, company=None,
+        self,
+        plan,
+        product=None,
+        pricelist=None,
+        quantity=1.0,
+        uom=None,
+        date=None,
+        currency=None,
+        company=None,
     ):
         """Unit price and discount of this product sold with ``plan``.
 

@@ -65,8 +65,7 @@ class RecurringPlan(models.Model):
     cutoff_hours = fields.Integer(
         string="Cutoff (hours)",
         default=48,
-        help="Hours before a renewal after which customers can no longer change the "
-        "coming order.",
+        help="Hours before a renewal after which customers can no longer change the coming order.",
     )
 
     line_ids = fields.One2many("recurring.plan.line", "plan_id", string="Template Lines", copy=True)
@@ -76,8 +75,16 @@ class RecurringPlan(models.Model):
     recurrence_label = fields.Char(compute="_compute_recurrence_label")
 
     _sql_constraints = [
-        ("billing_interval_positive", "CHECK(billing_interval >= 1)", "The billing interval must be at least 1."),
-        ("trial_interval_positive", "CHECK(trial_interval >= 0)", "The trial length cannot be negative."),
+        (
+            "billing_interval_positive",
+            "CHECK(billing_interval >= 1)",
+            "The billing interval must be at least 1.",
+        ),
+        (
+            "trial_interval_positive",
+            "CHECK(trial_interval >= 0)",
+            "The trial length cannot be negative.",
+        ),
         ("cutoff_positive", "CHECK(cutoff_hours >= 0)", "The cutoff cannot be negative."),
     ]
 
@@ -100,11 +107,15 @@ class RecurringPlan(models.Model):
         for plan in self:
             if plan.billing_interval < 1:
                 raise ValidationError(
-                    self.env._("Plan %(plan)s: the billing interval must be at least 1.", plan=plan.name)
+                    self.env._(
+                        "Plan %(plan)s: the billing interval must be at least 1.", plan=plan.name
+                    )
                 )
             if plan.trial_interval < 0:
                 raise ValidationError(
-                    self.env._("Plan %(plan)s: the trial length cannot be negative.", plan=plan.name)
+                    self.env._(
+                        "Plan %(plan)s: the trial length cannot be negative.", plan=plan.name
+                    )
                 )
             if plan.duration_type == "limited" and plan.duration_count < 1:
                 raise ValidationError(

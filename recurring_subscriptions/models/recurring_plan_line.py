@@ -9,9 +9,7 @@ class RecurringPlanLine(models.Model):
 
     plan_id = fields.Many2one("recurring.plan", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
-    product_id = fields.Many2one(
-        "product.product", required=True, domain=[("sale_ok", "=", True)]
-    )
+    product_id = fields.Many2one("product.product", required=True, domain=[("sale_ok", "=", True)])
     name = fields.Text(string="Description")
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure", required=True)
     product_uom_id = fields.Many2one(
@@ -26,7 +24,10 @@ class RecurringPlanLine(models.Model):
     @api.depends("product_id")
     def _compute_product_uom_id(self):
         for line in self:
-            if not line.product_uom_id or line.product_uom_id.category_id != line.product_id.uom_id.category_id:
+            if (
+                not line.product_uom_id
+                or line.product_uom_id.category_id != line.product_id.uom_id.category_id
+            ):
                 line.product_uom_id = line.product_id.uom_id
 
     @api.constrains("quantity")
@@ -34,7 +35,10 @@ class RecurringPlanLine(models.Model):
         for line in self:
             if line.quantity < 0:
                 raise ValidationError(
-                    self.env._("The quantity of %(product)s cannot be negative.", product=line.product_id.display_name)
+                    self.env._(
+                        "The quantity of %(product)s cannot be negative.",
+                        product=line.product_id.display_name,
+                    )
                 )
 
     def _prepare_subscription_line_values(self):

@@ -25,7 +25,11 @@ class RecurringProductPlan(models.Model):
     discount = fields.Float(string="Discount (%)", digits="Discount")
 
     _sql_constraints = [
-        ("product_plan_unique", "UNIQUE(product_tmpl_id, plan_id)", "A plan is listed once per product."),
+        (
+            "product_plan_unique",
+            "UNIQUE(product_tmpl_id, plan_id)",
+            "A plan is listed once per product.",
+        ),
     ]
 
     @api.constrains("discount", "fixed_price")

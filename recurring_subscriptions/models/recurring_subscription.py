@@ -1,15 +1,11 @@
 import logging
-import threading
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
 from ..const import (
     ALLOWED_TRANSITIONS,
-    DEFAULT_BATCH_SIZE,
-    MAX_RENEWAL_ATTEMPTS,
-    OCCURRENCE_HORIZON,
     RENEWING_STATES,
     RUNNING_STATES,
     STATE_SELECTION,
@@ -22,7 +18,7 @@ _logger = logging.getLogger(__name__)
 class RecurringSubscription(models.Model):
     _name = "recurring.subscription"
     _description = "Subscription"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "recurring.renewal.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -33,26 +29,47 @@ class RecurringSubscription(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, tracking=True, index=True,
+        "res.partner",
+        string="Customer",
+        required=True,
+        tracking=True,
+        index=True,
         check_company=True,
     )
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, index=True
     )
     partner_invoice_id = fields.Many2one(
-        "res.partner", string="Invoice Address", compute="_compute_partner_addresses",
-        store=True, readonly=False, precompute=True, required=True, check_company=True,
+        "res.partner",
+        string="Invoice Address",
+        compute="_compute_partner_addresses",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        check_company=True,
     )
     partner_shipping_id = fields.Many2one(
-        "res.partner", string="Delivery Address", compute="_compute_partner_addresses",
-        store=True, readonly=False, precompute=True, required=True, check_company=True,
+        "res.partner",
+        string="Delivery Address",
+        compute="_compute_partner_addresses",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        check_company=True,
     )
     user_id = fields.Many2one(
         "res.users", string="Salesperson", default=lambda self: self.env.user, tracking=True
     )
     pricelist_id = fields.Many2one(
-        "product.pricelist", compute="_compute_pricelist_id", store=True, readonly=False,
-        precompute=True, check_company=True, tracking=True,
+        "product.pricelist",
+        compute="_compute_pricelist_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        tracking=True,
     )
     currency_id = fields.Many2one(
         "res.currency", compute="_compute_currency_id", store=True, precompute=True
@@ -68,22 +85,26 @@ class RecurringSubscription(models.Model):
         STATE_SELECTION, default="draft", required=True, tracking=True, index=True, copy=False
     )
     cancel_at_period_end = fields.Boolean(
-        string="Cancellation Scheduled", tracking=True, copy=False,
+        string="Cancellation Scheduled",
+        tracking=True,
+        copy=False,
         help="The subscription closes at the end of the current period instead of renewing.",
     )
-    start_date = fields.Date(
-        required=True, default=fields.Date.context_today, tracking=True
-    )
+    start_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     trial_end_date = fields.Date(copy=False, readonly=True)
     anchor_date = fields.Date(
-        copy=False, readonly=True, help="Start of billed period 0; every period is computed from it."
+        copy=False,
+        readonly=True,
+        help="Start of billed period 0; every period is computed from it.",
     )
-    next_date = fields.Date(
-        string="Next Renewal", copy=False, index=True, readonly=True
-    )
+    next_date = fields.Date(string="Next Renewal", copy=False, index=True, readonly=True)
     end_date = fields.Date(tracking=True, copy=False)
     payment_token_id = fields.Many2one(
-        "payment.token", string="Payment Method", tracking=True, copy=False, check_company=True,
+        "payment.token",
+        string="Payment Method",
+        tracking=True,
+        copy=False,
+        check_company=True,
         domain="[('partner_id.commercial_partner_id', '=', commercial_partner_id)]",
     )
     source_order_id = fields.Many2one("sale.order", readonly=True, copy=False, index=True)
@@ -101,8 +122,7 @@ class RecurringSubscription(models.Model):
     invoice_count = fields.Integer(compute="_compute_document_counts")
     error_event_count = fields.Integer(compute="_compute_document_counts")
     renewal_attempts = fields.Integer(
-        default=0,
-        copy=False, readonly=True, help="Consecutive failed renewal attempts."
+        default=0, copy=False, readonly=True, help="Consecutive failed renewal attempts."
     )
     last_error = fields.Text(copy=False, readonly=True)
 
@@ -121,7 +141,9 @@ class RecurringSubscription(models.Model):
     @api.depends("partner_id")
     def _compute_partner_addresses(self):
         for sub in self:
-            addresses = sub.partner_id.address_get(["invoice", "delivery"]) if sub.partner_id else {}
+            addresses = (
+                sub.partner_id.address_get(["invoice", "delivery"]) if sub.partner_id else {}
+            )
             sub.partner_invoice_id = addresses.get("invoice", False)
             sub.partner_shipping_id = addresses.get("delivery", False)
 
@@ -129,7 +151,9 @@ class RecurringSubscription(models.Model):
     def _compute_pricelist_id(self):
         for sub in self:
             if sub.partner_id:
-                sub.pricelist_id = sub.partner_id.with_company(sub.company_id).property_product_pricelist
+                sub.pricelist_id = sub.partner_id.with_company(
+                    sub.company_id
+                ).property_product_pricelist
             else:
                 sub.pricelist_id = False
 
@@ -146,12 +170,16 @@ class RecurringSubscription(models.Model):
     def _compute_document_counts(self):
         orders = dict(
             self.env["sale.order"]._read_group(
-                [("recurring_subscription_id", "in", self.ids)], ["recurring_subscription_id"], ["__count"]
+                [("recurring_subscription_id", "in", self.ids)],
+                ["recurring_subscription_id"],
+                ["__count"],
             )
         )
         invoices = dict(
             self.env["account.move"]._read_group(
-                [("recurring_subscription_id", "in", self.ids)], ["recurring_subscription_id"], ["__count"]
+                [("recurring_subscription_id", "in", self.ids)],
+                ["recurring_subscription_id"],
+                ["__count"],
             )
         )
         errors = dict(
@@ -180,7 +208,10 @@ class RecurringSubscription(models.Model):
         for sub in self:
             if sub.end_date and sub.start_date and sub.end_date < sub.start_date:
                 raise ValidationError(
-                    self.env._("%(sub)s: the end date cannot be before the start date.", sub=sub.display_name)
+                    self.env._(
+                        "%(sub)s: the end date cannot be before the start date.",
+                        sub=sub.display_name,
+                    )
                 )
 
     @api.constrains("currency_id", "pricelist_id", "payment_token_id", "partner_id")
@@ -199,7 +230,10 @@ class RecurringSubscription(models.Model):
             token = sub.payment_token_id
             if token and token.partner_id.commercial_partner_id != sub.commercial_partner_id:
                 raise ValidationError(
-                    self.env._("%(sub)s: the payment method belongs to another customer.", sub=sub.display_name)
+                    self.env._(
+                        "%(sub)s: the payment method belongs to another customer.",
+                        sub=sub.display_name,
+                    )
                 )
 
     @api.constrains("line_ids", "plan_id")
@@ -226,32 +260,49 @@ class RecurringSubscription(models.Model):
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("recurring.subscription")
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("recurring.subscription")
                     or "/"
                 )
         subs = super().create(vals_list)
         for sub in subs.filtered(lambda s: not s.line_ids and s.plan_id.line_ids):
             sub.line_ids = [
-                Command.create(line._prepare_subscription_line_values()) for line in sub.plan_id.line_ids
+                Command.create(line._prepare_subscription_line_values())
+                for line in sub.plan_id.line_ids
             ]
         return subs
 
     def write(self, vals):
         if "plan_id" in vals and any(s.state != "draft" for s in self):
             plan = self.env["recurring.plan"].browse(vals["plan_id"])
-            if any(s.plan_id.billing_unit != plan.billing_unit or s.plan_id.billing_interval != plan.billing_interval for s in self if s.state != "draft"):
+            if any(
+                s.plan_id.billing_unit != plan.billing_unit
+                or s.plan_id.billing_interval != plan.billing_interval
+                for s in self
+                if s.state != "draft"
+            ):
                 raise UserError(
-                    self.env._("The recurrence of a running subscription cannot change; close it and create a new one.")
+                    self.env._(
+                        "The recurrence of a running subscription cannot change; "
+                        "close it and create a new one."
+                    )
                 )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_documents(self):
         for sub in self:
-            if sub.order_ids or sub.invoice_ids or sub.source_order_id or sub.occurrence_ids.transaction_ids:
+            if (
+                sub.order_ids
+                or sub.invoice_ids
+                or sub.source_order_id
+                or sub.occurrence_ids.transaction_ids
+            ):
                 raise UserError(
                     self.env._(
-                        "%(sub)s produced orders or invoices and cannot be deleted; close it instead.",
+                        "%(sub)s produced orders or invoices and cannot be deleted; "
+                        "close it instead.",
                         sub=sub.display_name,
                     )
                 )
@@ -304,7 +355,10 @@ class RecurringSubscription(models.Model):
                 raise UserError(self.env._("%(sub)s is already started.", sub=sub.display_name))
             if not sub.line_ids.filtered(lambda l: l.quantity > 0):
                 raise UserError(
-                    self.env._("%(sub)s has no line: add what the customer subscribes to first.", sub=sub.display_name)
+                    self.env._(
+                        "%(sub)s has no line: add what the customer subscribes to first.",
+                        sub=sub.display_name,
+                    )
                 )
             sub._check_company_currency()
             sub._start(today)
@@ -315,7 +369,10 @@ class RecurringSubscription(models.Model):
         for line in self.line_ids:
             if line.product_id.company_id and line.product_id.company_id != self.company_id:
                 raise ValidationError(
-                    self.env._("%(product)s belongs to another company.", product=line.product_id.display_name)
+                    self.env._(
+                        "%(product)s belongs to another company.",
+                        product=line.product_id.display_name,
+                    )
                 )
 
     def _start(self, today, first_period_done_by=None):
@@ -356,7 +413,9 @@ class RecurringSubscription(models.Model):
                     "source_order_id": first_period_done_by.id,
                 }
             )
-            self.next_date = periods.period_start(anchor, plan.billing_unit, plan.billing_interval, 1)
+            self.next_date = periods.period_start(
+                anchor, plan.billing_unit, plan.billing_interval, 1
+            )
         self._plan_occurrences()
 
     def action_pause(self):
@@ -378,7 +437,11 @@ class RecurringSubscription(models.Model):
         """Restart the schedule from ``new_anchor``: coming periods are planned again."""
         self.ensure_one()
         self.occurrence_ids.filtered(
-            lambda o: o.state in ("planned", "skipped", "failed") and not o.order_ids and not o.invoice_ids
+            lambda o: (
+                o.state in ("planned", "skipped", "failed")
+                and not o.order_ids
+                and not o.invoice_ids
+            )
         ).unlink()
         values = {"anchor_date": new_anchor, "next_date": new_anchor, "renewal_attempts": 0}
         plan = self.plan_id
@@ -427,15 +490,20 @@ class RecurringSubscription(models.Model):
         """Close at the end of the current period instead of renewing (undoable)."""
         reason = self._as_close_reason(reason)
         for sub in self:
-            if sub.state not in RUNNING_STATES + ("paused",):
+            if sub.state not in (*RUNNING_STATES, "paused"):
                 raise UserError(self.env._("%(sub)s is not running.", sub=sub.display_name))
-        self.write({"cancel_at_period_end": True, "close_reason_id": reason.id if reason else False})
+        self.write(
+            {"cancel_at_period_end": True, "close_reason_id": reason.id if reason else False}
+        )
         self._log_events(
             [
                 {
                     "subscription_id": sub.id,
                     "event_type": "state",
-                    "message": self.env._("Cancellation scheduled at the end of the period (%(date)s).", date=sub.next_date),
+                    "message": self.env._(
+                        "Cancellation scheduled at the end of the period (%(date)s).",
+                        date=sub.next_date,
+                    ),
                 }
                 for sub in self
             ]
@@ -448,7 +516,11 @@ class RecurringSubscription(models.Model):
         self.write({"cancel_at_period_end": False, "close_reason_id": False})
         self._log_events(
             [
-                {"subscription_id": sub.id, "event_type": "state", "message": self.env._("Scheduled cancellation undone.")}
+                {
+                    "subscription_id": sub.id,
+                    "event_type": "state",
+                    "message": self.env._("Scheduled cancellation undone."),
+                }
                 for sub in self
             ]
         )
@@ -466,7 +538,11 @@ class RecurringSubscription(models.Model):
             ).unlink()
         self._transition_to(
             "closed",
-            {"close_reason_id": reason.id if reason else False, "close_date": today, "cancel_at_period_end": False},
+            {
+                "close_reason_id": reason.id if reason else False,
+                "close_date": today,
+                "cancel_at_period_end": False,
+            },
             message=reason.name if reason else None,
         )
 
@@ -480,18 +556,26 @@ class RecurringSubscription(models.Model):
         """Refund the part of the current period after ``close_date`` (if it was invoiced)."""
         self.ensure_one()
         occurrence = self.occurrence_ids.filtered(
-            lambda o: o.state == "done" and o.period_start <= close_date <= o.period_end and o.invoice_id
+            lambda o: (
+                o.state == "done" and o.period_start <= close_date <= o.period_end and o.invoice_id
+            )
         )[:1]
         invoice = occurrence.invoice_id
         if not invoice or invoice.state != "posted":
             return self.env["account.move"]
         factor = periods.proration_factor(
-            occurrence.period_start, occurrence.period_end,
-            fields.Date.add(close_date, days=1), occurrence.period_end,
+            occurrence.period_start,
+            occurrence.period_end,
+            fields.Date.add(close_date, days=1),
+            occurrence.period_end,
         )
         if not factor:
             return self.env["account.move"]
-        label = self.env._("Unused part of %(start)s - %(end)s", start=fields.Date.add(close_date, days=1), end=occurrence.period_end)
+        label = self.env._(
+            "Unused part of %(start)s - %(end)s",
+            start=fields.Date.add(close_date, days=1),
+            end=occurrence.period_end,
+        )
         lines = [
             Command.create(
                 {
@@ -499,7 +583,9 @@ class RecurringSubscription(models.Model):
                     "name": f"{line.name}\n{label}",
                     "quantity": line.quantity,
                     "product_uom_id": line.product_uom_id.id,
-                    "price_unit": periods.prorate(line.price_unit, factor, line.currency_id.decimal_places),
+                    "price_unit": periods.prorate(
+                        line.price_unit, factor, line.currency_id.decimal_places
+                    ),
                     "discount": line.discount,
                     "tax_ids": [Command.set(line.tax_ids.ids)],
                 }
@@ -529,7 +615,10 @@ class RecurringSubscription(models.Model):
                     "subscription_id": self.id,
                     "occurrence_id": occurrence.id,
                     "event_type": "invoice",
-                    "message": self.env._("Credit note %(move)s for the unused part of the period.", move=credit_note.name),
+                    "message": self.env._(
+                        "Credit note %(move)s for the unused part of the period.",
+                        move=credit_note.name,
+                    ),
                     "document_ref": f"account.move,{credit_note.id}",
                 }
             ]
@@ -548,7 +637,11 @@ class RecurringSubscription(models.Model):
             sub._reanchor(start_date)
             sub._transition_to(
                 "future" if start_date > today else "active",
-                {"close_reason_id": False, "close_date": False, "start_date": min(sub.start_date, start_date)},
+                {
+                    "close_reason_id": False,
+                    "close_date": False,
+                    "start_date": min(sub.start_date, start_date),
+                },
             )
         return True
 
@@ -561,8 +654,12 @@ class RecurringSubscription(models.Model):
 
     def action_view_invoices(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
-        action.update({"domain": [("id", "in", self.invoice_ids.ids)], "context": {"create": False}})
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action.update(
+            {"domain": [("id", "in", self.invoice_ids.ids)], "context": {"create": False}}
+        )
         return action
 
     def action_view_events(self):
@@ -574,248 +671,21 @@ class RecurringSubscription(models.Model):
         return action
 
     # ------------------------------------------------------------------
-    # Business methods
+    # Business methods (the renewal engine is in recurring_renewal_mixin.py)
     # ------------------------------------------------------------------
-
-    def _plan_occurrences(self):
-        """Keep the coming periods materialised (up to the horizon, never past the end)."""
-        vals_list = []
-        for sub in self.filtered(lambda s: s.anchor_date and s.state != "closed"):
-            plan = sub.plan_id
-            existing = set(sub.occurrence_ids.mapped("period_start"))
-            first = periods.period_index_at(
-                sub.anchor_date, plan.billing_unit, plan.billing_interval, max(sub.next_date, sub.anchor_date)
-            )
-            for index, start, end in periods.iter_periods(
-                sub.anchor_date, plan.billing_unit, plan.billing_interval,
-                start_index=first, count=OCCURRENCE_HORIZON, until=sub.end_date or None,
-            ):
-                if start not in existing:
-                    vals_list.append(
-                        {"subscription_id": sub.id, "period_index": index, "period_start": start, "period_end": end}
-                    )
-        if vals_list:
-            self.env["recurring.subscription.occurrence"].create(vals_list)
 
     def _set_past_due(self):
         self.filtered(lambda s: s.state == "active")._transition_to("past_due")
-
-    def _commit_if_allowed(self):
-        """Commit the cursor, except in tests or when the caller asked not to."""
-        if self.env.context.get("recurring_no_commit"):
-            return
-        if getattr(threading.current_thread(), "testing", False) or tools.config["test_enable"]:
-            return
-        self.env.cr.commit()
-
-    @api.model
-    def _get_due_domain(self, today):
-        return [
-            ("state", "in", RENEWING_STATES),
-            ("next_date", "<=", today),
-            ("renewal_attempts", "<", MAX_RENEWAL_ATTEMPTS),
-        ]
-
-    @api.model
-    def _lock_due_ids(self, today, limit, exclude_ids=(), restrict_ids=None):
-        """Lock up to ``limit`` due subscriptions; rows locked by another worker are skipped."""
-        self.flush_model(["state", "next_date", "end_date", "renewal_attempts"])
-        query = """
-            SELECT id FROM recurring_subscription
-             WHERE state IN %s
-               AND next_date <= %s
-               AND (end_date IS NULL OR next_date <= end_date)
-               AND COALESCE(renewal_attempts, 0) < %s
-               AND NOT (id = ANY(%s))
-        """
-        params = [RENEWING_STATES, today, MAX_RENEWAL_ATTEMPTS, list(exclude_ids)]
-        if restrict_ids is not None:
-            query += " AND id = ANY(%s)"
-            params.append(list(restrict_ids))
-        query += " ORDER BY next_date, id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED"
-        params.append(limit)
-        self.env.cr.execute(query, params)
-        return [row[0] for row in self.env.cr.fetchall()]
-
-    @api.model
-    def _process_lifecycle(self, today, ids=None):
-        """Start future subscriptions, end trials and close what has ended."""
-        base = [("id", "in", ids)] if ids is not None else []
-        starting = self.search(base + [("state", "=", "future"), ("start_date", "<=", today)])
-        for sub in starting:
-            to_trial = sub.trial_end_date and sub.trial_end_date > today
-            sub._transition_to("trial" if to_trial else "active")
-        trials = self.search(base + [("state", "=", "trial"), ("trial_end_date", "<=", today)])
-        trials._transition_to("active", message=self.env._("trial ended"))
-        ended = self.search(
-            base
-            + [("state", "in", RUNNING_STATES + ("paused",)), ("end_date", "<", today)]
-        )
-        if ended:
-            ended._action_close(self.env.ref("recurring_subscriptions.close_reason_ended"), today)
-        cancelled = self.search(
-            base
-            + [
-                ("state", "in", RUNNING_STATES + ("paused",)),
-                ("cancel_at_period_end", "=", True),
-                ("next_date", "<=", today),
-            ]
-        )
-        for sub in cancelled:
-            reason = sub.close_reason_id or self.env.ref("recurring_subscriptions.close_reason_customer")
-            sub._action_close(reason, sub.next_date)
-
-    @api.model
-    def _cron_process_due(self, batch_size=None):
-        """Scheduled action: lifecycle changes, then renew every due subscription."""
-        today = fields.Date.context_today(self)
-        self._process_lifecycle(today)
-        self._commit_if_allowed()
-        self._retry_payment_steps()
-        self._renew_due(today, batch_size=batch_size)
-
-    @api.model
-    def _retry_payment_steps(self):
-        """Run the payment step of periods whose documents were made but not paid for yet
-        (a run that stopped between the two steps)."""
-        pending = self.env["recurring.subscription.occurrence"].search(
-            [("state", "=", "done"), ("payment_step_done", "=", False), ("invoice_ids", "!=", False)],
-            limit=DEFAULT_BATCH_SIZE,
-        )
-        for company, occurrences in pending.grouped("company_id").items():
-            occurrences.with_company(company)._run_payment_step()
-
-    @api.model
-    def _renew_due(self, today, batch_size=None, restrict_ids=None):
-        """Renew due subscriptions batch by batch; returns the number renewed."""
-        batch_size = batch_size or int(
-            self.env["ir.config_parameter"].sudo().get_param(
-                "recurring_subscriptions.batch_size", DEFAULT_BATCH_SIZE
-            )
-        )
-        failed_ids = set()
-        renewed = 0
-        while True:
-            ids = self._lock_due_ids(today, batch_size, failed_ids, restrict_ids)
-            if not ids:
-                break
-            for company, subs in self.browse(ids).grouped("company_id").items():
-                ok, failed = subs.with_company(company)._renew_batch()
-                renewed += len(ok)
-                failed_ids.update(failed.ids)
-            self._commit_if_allowed()
-            if restrict_ids is None:
-                remaining = self.search_count(self._get_due_domain(today) + [("id", "not in", list(failed_ids))])
-                self.env["ir.cron"]._notify_progress(done=renewed, remaining=remaining)
-        return renewed
-
-    def _renew_batch(self):
-        """Renew one period of each subscription in ``self`` (locked, same company).
-
-        Documents are made with one ORM call per step for the whole batch; if the
-        batch fails, each subscription is retried alone in its own savepoint so
-        one bad record cannot block the others.
-
-        :return: (renewed subscriptions, failed subscriptions)
-        """
-        occurrences = self._get_due_occurrences()
-        skipped = occurrences.filtered(lambda o: o.state == "skipped")
-        todo = occurrences - skipped
-        failed = self.env["recurring.subscription.occurrence"]
-        try:
-            with self.env.cr.savepoint():
-                todo._generate_documents()
-        except Exception:  # noqa: BLE001 - fall back to one by one to isolate the culprit
-            _logger.info("Renewal batch of %s subscriptions failed; retrying one by one", len(self))
-            for occurrence in todo:
-                try:
-                    with self.env.cr.savepoint():
-                        occurrence._generate_documents()
-                except Exception as error:  # noqa: BLE001
-                    failed |= occurrence
-                    occurrence.subscription_id._record_failure(occurrence, error)
-        ok_occurrences = occurrences - failed
-        if skipped:
-            self._log_events(
-                [
-                    {
-                        "subscription_id": o.subscription_id.id,
-                        "occurrence_id": o.id,
-                        "event_type": "period",
-                        "message": self.env._("Skipped period %(start)s - %(end)s: nothing made.", start=o.period_start, end=o.period_end),
-                    }
-                    for o in skipped
-                ]
-            )
-        ok_occurrences.subscription_id._advance_schedule()
-        self._commit_if_allowed()
-        (ok_occurrences - skipped)._run_payment_step()
-        return ok_occurrences.subscription_id, failed.subscription_id
-
-    def _get_due_occurrences(self):
-        """The occurrence of each subscription's next period, created when missing."""
-        Occurrence = self.env["recurring.subscription.occurrence"]
-        existing = Occurrence.search(
-            [("subscription_id", "in", self.ids), ("period_start", "in", list(set(self.mapped("next_date"))))]
-        )
-        by_key = {(o.subscription_id.id, o.period_start): o for o in existing}
-        to_create = []
-        for sub in self:
-            if (sub.id, sub.next_date) not in by_key:
-                plan = sub.plan_id
-                index = periods.period_index_at(sub.anchor_date, plan.billing_unit, plan.billing_interval, sub.next_date)
-                start, end = periods.period_bounds(sub.anchor_date, plan.billing_unit, plan.billing_interval, index)
-                to_create.append(
-                    {"subscription_id": sub.id, "period_index": index, "period_start": start, "period_end": end}
-                )
-        created = Occurrence.create(to_create) if to_create else Occurrence
-        return (existing | created).filtered(lambda o: o.period_start == o.subscription_id.next_date)
-
-    def _advance_schedule(self):
-        """Move ``next_date`` to the following period and keep the horizon planned."""
-        by_next = {}
-        for sub in self:
-            plan = sub.plan_id
-            index = periods.period_index_at(sub.anchor_date, plan.billing_unit, plan.billing_interval, sub.next_date)
-            next_date = periods.period_start(sub.anchor_date, plan.billing_unit, plan.billing_interval, index + 1)
-            by_next.setdefault(next_date, []).append(sub.id)
-        for next_date, ids in by_next.items():
-            self.browse(ids).write({"next_date": next_date, "renewal_attempts": 0, "last_error": False})
-        self._plan_occurrences()
-
-    def _record_failure(self, occurrence, error):
-        """Log a failed renewal on the subscription (called after the rollback)."""
-        self.ensure_one()
-        message = str(error) or error.__class__.__name__
-        _logger.warning("Renewal of %s failed: %s", self.name, message)
-        attempts = self.renewal_attempts + 1
-        self.write({"renewal_attempts": attempts, "last_error": message})
-        occurrence.write({"state": "failed", "error_message": message, "attempt_count": occurrence.attempt_count + 1})
-        self._log_events(
-            [
-                {
-                    "subscription_id": self.id,
-                    "occurrence_id": occurrence.id,
-                    "event_type": "error",
-                    "message": self.env._("Renewal failed: %(error)s", error=message)[:500],
-                }
-            ]
-        )
-        if attempts == 1:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Renewal failed"),
-                note=message,
-                user_id=self.user_id.id or self.env.uid,
-            )
 
     def _on_invoices_paid(self):
         """Back to active once no renewal invoice is left unpaid."""
         for sub in self.filtered(lambda s: s.state == "past_due"):
             unpaid = sub.invoice_ids.filtered(
-                lambda m: m.move_type == "out_invoice"
-                and m.state == "posted"
-                and m.payment_state not in ("paid", "in_payment", "reversed")
+                lambda m: (
+                    m.move_type == "out_invoice"
+                    and m.state == "posted"
+                    and m.payment_state not in ("paid", "in_payment", "reversed")
+                )
             )
             if not unpaid:
                 sub._transition_to("active", message=self.env._("invoices paid"))

@@ -79,7 +79,10 @@ class RecurringSubscriptionLine(models.Model):
                 line.product_uom_id = uom
 
     @api.depends(
-        "product_id", "quantity", "product_uom_id", "subscription_id.pricelist_id",
+        "product_id",
+        "quantity",
+        "product_uom_id",
+        "subscription_id.pricelist_id",
         "subscription_id.plan_id",
     )
     def _compute_price_unit(self):

@@ -129,7 +129,9 @@ class RecurringSubscriptionOccurrence(models.Model):
         today = fields.Date.context_today(self)
         if self.filtered(lambda o: o.state != "skipped"):
             raise UserError(self.env._("Only skipped periods can be restored."))
-        past = self.filtered(lambda o: o.period_start < o.subscription_id.next_date or o.period_start < today)
+        past = self.filtered(
+            lambda o: o.period_start < o.subscription_id.next_date or o.period_start < today
+        )
         if past:
             raise UserError(self.env._("A period that has already started cannot be restored."))
         self.write({"state": "planned"})
@@ -139,7 +141,9 @@ class RecurringSubscriptionOccurrence(models.Model):
                     "subscription_id": o.subscription_id.id,
                     "occurrence_id": o.id,
                     "event_type": "period",
-                    "message": self.env._("Period starting %(date)s restored.", date=o.period_start),
+                    "message": self.env._(
+                        "Period starting %(date)s restored.", date=o.period_start
+                    ),
                 }
                 for o in self
             ]
@@ -156,7 +160,9 @@ class RecurringSubscriptionOccurrence(models.Model):
         Only periods without documents are handled, so calling this twice is
         harmless. Every ORM call is made once for the whole recordset.
         """
-        todo = self.filtered(lambda o: o.state in ("planned", "failed") and not o.order_ids and not o.invoice_ids)
+        todo = self.filtered(
+            lambda o: o.state in ("planned", "failed") and not o.order_ids and not o.invoice_ids
+        )
         if not todo:
             return
         with_order = todo.filtered(lambda o: o.subscription_id.plan_id.create_order)
@@ -178,14 +184,18 @@ class RecurringSubscriptionOccurrence(models.Model):
                 }
                 for order in orders
             ]
-            to_confirm = orders.filtered(lambda o: o.recurring_subscription_id.plan_id.confirm_order)
+            to_confirm = orders.filtered(
+                lambda o: o.recurring_subscription_id.plan_id.confirm_order
+            )
             if to_confirm:
                 to_confirm.action_confirm()
-            to_invoice = to_confirm.filtered(lambda o: o.recurring_subscription_id.plan_id.post_invoice)
+            to_invoice = to_confirm.filtered(
+                lambda o: o.recurring_subscription_id.plan_id.post_invoice
+            )
             if to_invoice:
-                invoices |= to_invoice.with_context(raise_if_nothing_to_invoice=False)._create_invoices(
-                    grouped=True
-                )
+                invoices |= to_invoice.with_context(
+                    raise_if_nothing_to_invoice=False
+                )._create_invoices(grouped=True)
 
         if invoice_only:
             invoices |= self.env["account.move"].create(
@@ -225,7 +235,8 @@ class RecurringSubscriptionOccurrence(models.Model):
             "recurring_subscription_id": sub.id,
             "recurring_occurrence_id": self.id,
             "order_line": [
-                Command.create(line_vals) for line_vals in self._prepare_line_values(for_invoice=False)
+                Command.create(line_vals)
+                for line_vals in self._prepare_line_values(for_invoice=False)
             ],
         }
         if sub.payment_term_id:
@@ -250,7 +261,8 @@ class RecurringSubscriptionOccurrence(models.Model):
             "recurring_subscription_id": sub.id,
             "recurring_occurrence_id": self.id,
             "invoice_line_ids": [
-                Command.create(line_vals) for line_vals in self._prepare_line_values(for_invoice=True)
+                Command.create(line_vals)
+                for line_vals in self._prepare_line_values(for_invoice=True)
             ],
         }
         if sub.payment_term_id:
@@ -298,9 +310,9 @@ class RecurringSubscriptionOccurrence(models.Model):
     def _run_payment_step(self):
         """Charge, request or send the invoices of these periods (once per period)."""
         todo = self.filtered(
-            lambda o: o.state == "done"
-            and not o.payment_step_done
-            and o.invoice_id.state == "posted"
+            lambda o: (
+                o.state == "done" and not o.payment_step_done and o.invoice_id.state == "posted"
+            )
         )
         if not todo:
             return
@@ -363,28 +375,32 @@ class RecurringSubscriptionOccurrence(models.Model):
         sub = self.subscription_id
         invoice = self.invoice_id
         token = sub.payment_token_id
-        tx_sudo = self.env["payment.transaction"].sudo().create(
-            {
-                "provider_id": token.provider_id.id,
-                "payment_method_id": token.payment_method_id.id,
-                "reference": self.env["payment.transaction"]._compute_reference(
-                    token.provider_id.code, prefix=invoice.name
-                ),
-                "amount": invoice.amount_residual,
-                "currency_id": invoice.currency_id.id,
-                "partner_id": invoice.partner_id.id,
-                "token_id": token.id,
-                "operation": "offline",
-                "invoice_ids": [Command.set(invoice.ids)],
-                "recurring_occurrence_id": self.id,
-            }
+        tx_sudo = (
+            self.env["payment.transaction"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": token.provider_id.id,
+                    "payment_method_id": token.payment_method_id.id,
+                    "reference": self.env["payment.transaction"]._compute_reference(
+                        token.provider_id.code, prefix=invoice.name
+                    ),
+                    "amount": invoice.amount_residual,
+                    "currency_id": invoice.currency_id.id,
+                    "partner_id": invoice.partner_id.id,
+                    "token_id": token.id,
+                    "operation": "offline",
+                    "invoice_ids": [Command.set(invoice.ids)],
+                    "recurring_occurrence_id": self.id,
+                }
+            )
         )
         self.payment_step_done = True
         sub._commit_if_allowed()
         try:
             with self.env.cr.savepoint():
                 tx_sudo._send_payment_request()
-        except Exception as error:  # noqa: BLE001 - provider errors must not stop the run
+        except Exception as error:
             _logger.warning("Charge of %s failed: %s", tx_sudo.reference, error)
             tx_sudo._set_error(str(error))
         if tx_sudo.state == "done":
@@ -394,12 +410,16 @@ class RecurringSubscriptionOccurrence(models.Model):
                 {
                     "subscription_id": sub.id,
                     "occurrence_id": self.id,
-                    "event_type": "payment" if tx_sudo.state in ("done", "pending", "authorized") else "error",
+                    "event_type": "payment"
+                    if tx_sudo.state in ("done", "pending", "authorized")
+                    else "error",
                     "message": self.env._(
                         "Payment %(reference)s of %(amount)s: %(state)s.",
                         reference=tx_sudo.reference,
                         amount=tx_sudo.amount,
-                        state=dict(tx_sudo._fields["state"]._description_selection(self.env))[tx_sudo.state],
+                        state=dict(tx_sudo._fields["state"]._description_selection(self.env))[
+                            tx_sudo.state
+                        ],
                     )
                     + (f" {tx_sudo.state_message}" if tx_sudo.state_message else ""),
                     "document_ref": f"payment.transaction,{tx_sudo.id}",

@@ -84,8 +84,10 @@ class SaleOrder(models.Model):
         not create them twice.
         """
         orders = self.filtered(
-            lambda o: not o.recurring_subscription_id
-            and any(line.recurring_plan_id for line in o.order_line)
+            lambda o: (
+                not o.recurring_subscription_id
+                and any(line.recurring_plan_id for line in o.order_line)
+            )
         )
         if not orders:
             return self.env["recurring.subscription"]
@@ -102,12 +104,12 @@ class SaleOrder(models.Model):
                 lambda l: l.recurring_plan_id and not l.display_type
             ).grouped("recurring_plan_id")
             for plan, lines in lines_by_plan.items():
-                subscription = self.env["recurring.subscription"].sudo().create(
-                    order._prepare_recurring_subscription_values(plan, lines)
+                subscription = (
+                    self.env["recurring.subscription"]
+                    .sudo()
+                    .create(order._prepare_recurring_subscription_values(plan, lines))
                 )
-                subscription._start(
-                    fields.Date.context_today(self), first_period_done_by=order
-                )
+                subscription._start(fields.Date.context_today(self), first_period_done_by=order)
                 subscriptions |= subscription
             created = subscriptions.filtered(lambda s, o=order: s.source_order_id == o)
             order.message_post(

@@ -55,9 +55,16 @@ class SaleOrderLine(models.Model):
                         product=line.product_id.display_name,
                     )
                 )
-            if template.recurring_ok and not line.recurring_plan_id and not line.order_id.recurring_subscription_id:
+            if (
+                template.recurring_ok
+                and not line.recurring_plan_id
+                and not line.order_id.recurring_subscription_id
+            ):
                 raise ValidationError(
-                    self.env._("Choose a plan for the recurring product %(product)s.", product=line.product_id.display_name)
+                    self.env._(
+                        "Choose a plan for the recurring product %(product)s.",
+                        product=line.product_id.display_name,
+                    )
                 )
 
     def _get_display_price(self):

@@ -67,10 +67,17 @@ class RecurringCommon(TransactionCase):
         )
 
     @classmethod
-    def _create_subscription(cls, plan=None, partner=None, lines=None, start=date(2026, 1, 31), **values):
+    def _create_subscription(
+        cls, plan=None, partner=None, lines=None, start=date(2026, 1, 31), **values
+    ):
         """A draft subscription with one box line at a fixed price of 30 by default."""
         lines = lines or [
-            {"product_id": cls.product_desk.id, "quantity": 1.0, "price_mode": "fixed", "price_unit": 30.0}
+            {
+                "product_id": cls.product_desk.id,
+                "quantity": 1.0,
+                "price_mode": "fixed",
+                "price_unit": 30.0,
+            }
         ]
         return cls.env["recurring.subscription"].create(
             {

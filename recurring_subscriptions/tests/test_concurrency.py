@@ -77,7 +77,9 @@ class TestTwoWorkers(TransactionCase):
                 self.assertEqual(worker2._renew_due(today, restrict_ids=[ids["sub"]]), 0)
                 cr2.rollback()
 
-                orders = worker2.env["sale.order"].search([("recurring_subscription_id", "=", ids["sub"])])
+                orders = worker2.env["sale.order"].search(
+                    [("recurring_subscription_id", "=", ids["sub"])]
+                )
                 self.assertEqual(len(orders), 1)
                 self.assertEqual(orders.recurring_occurrence_id.period_start, today)
         finally:
@@ -92,12 +94,18 @@ class TestTwoWorkers(TransactionCase):
                 sub._renew_due(date.today(), restrict_ids=sub.ids)
                 occurrence = sub.order_ids.recurring_occurrence_id
                 cr.commit()
-                with self.assertRaisesRegex(Exception, "recurring_occurrence_unique"), cr.savepoint():
+                with (
+                    self.assertRaisesRegex(Exception, "recurring_occurrence_unique"),
+                    cr.savepoint(),
+                ):
                     env["sale.order"].create(
                         {"partner_id": ids["partner"], "recurring_occurrence_id": occurrence.id}
                     )
                     env.flush_all()
-                with self.assertRaisesRegex(Exception, "subscription_period_unique"), cr.savepoint():
+                with (
+                    self.assertRaisesRegex(Exception, "subscription_period_unique"),
+                    cr.savepoint(),
+                ):
                     env["recurring.subscription.occurrence"].create(
                         {
                             "subscription_id": sub.id,

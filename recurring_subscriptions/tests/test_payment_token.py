@@ -21,8 +21,12 @@ class TestPaymentToken(RecurringCommon):
         cls.provider = cls.env.ref("payment.payment_provider_demo")
         cls.provider.write({"state": "test"})
         cls.payment_method = cls.env.ref("payment_demo.payment_method_demo")
-        cls.plan_card = cls.env["recurring.plan"].create({"name": "Monthly by card", "payment_mode": "token"})
-        cls.product_desk.recurring_product_plan_ids = [Command.create({"plan_id": cls.plan_card.id})]
+        cls.plan_card = cls.env["recurring.plan"].create(
+            {"name": "Monthly by card", "payment_mode": "token"}
+        )
+        cls.product_desk.recurring_product_plan_ids = [
+            Command.create({"plan_id": cls.plan_card.id})
+        ]
 
     def _token(self, state="done", partner=None):
         return self.env["payment.token"].create(
@@ -58,7 +62,9 @@ class TestPaymentToken(RecurringCommon):
         self.assertTrue(sub.event_ids.filtered(lambda e: e.event_type == "payment"))
         # Running again charges nothing more.
         self._run_cron()
-        self.assertEqual(len(self.env["payment.transaction"].search([("invoice_ids", "in", invoice.ids)])), 1)
+        self.assertEqual(
+            len(self.env["payment.transaction"].search([("invoice_ids", "in", invoice.ids)])), 1
+        )
 
     @freeze_time("2026-01-31")
     def test_declined_charge_makes_the_subscription_past_due(self):
@@ -91,7 +97,9 @@ class TestPaymentToken(RecurringCommon):
     @freeze_time("2026-01-31")
     def test_provider_failure_is_isolated_to_its_subscription(self):
         sub_ok = self._card_subscription(self._token("done"))
-        sub_down = self._card_subscription(self._token("done", self.partner_b), partner=self.partner_b)
+        sub_down = self._card_subscription(
+            self._token("done", self.partner_b), partner=self.partner_b
+        )
         original = PaymentTransaction._send_payment_request
 
         def send(tx):
@@ -104,5 +112,7 @@ class TestPaymentToken(RecurringCommon):
         self.assertIn(sub_ok.invoice_ids.payment_state, ("paid", "in_payment"))
         self.assertEqual(sub_down.occurrence_ids.transaction_ids.state, "error")
         self.assertEqual(sub_down.state, "past_due")
-        self.assertEqual(sub_down.next_date, date(2026, 2, 28), "the period itself was renewed once")
+        self.assertEqual(
+            sub_down.next_date, date(2026, 2, 28), "the period itself was renewed once"
+        )
         self.assertEqual(len(sub_down.order_ids), 1)

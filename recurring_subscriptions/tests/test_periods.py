@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from odoo.addons.recurring_subscriptions.utils import periods
 
 D = date
@@ -210,9 +211,7 @@ def test_periods_have_no_gap_and_no_overlap(anchor, unit, interval):
 @given(anchor=anchors, unit=st.sampled_from(("month", "year")), interval=intervals)
 def test_no_drift_over_ten_years(anchor, unit, interval):
     until = periods.add_interval(anchor, "year", 10)
-    for _index, start, _end in periods.iter_periods(
-        anchor, unit, interval, until=until
-    ):
+    for _index, start, _end in periods.iter_periods(anchor, unit, interval, until=until):
         last_day = calendar.monthrange(start.year, start.month)[1]
         assert start.day == min(anchor.day, last_day)
 

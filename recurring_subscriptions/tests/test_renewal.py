@@ -6,8 +6,8 @@ from freezegun import freeze_time
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from odoo.addons.recurring_subscriptions.models.recurring_subscription import (
-    RecurringSubscription,
+from odoo.addons.recurring_subscriptions.models.recurring_renewal_mixin import (
+    RecurringRenewalMixin,
 )
 from odoo.addons.recurring_subscriptions.models.recurring_subscription_occurrence import (
     RecurringSubscriptionOccurrence,
@@ -37,9 +37,7 @@ class TestRenewal(RecurringCommon):
         self.assertEqual(occurrence.state, "done")
         self.assertEqual((occurrence.order_id, occurrence.invoice_id), (order, invoice))
         self.assertEqual(sub.next_date, date(2026, 2, 28))
-        self.assertEqual(
-            set(sub.event_ids.mapped("event_type")), {"state", "order", "invoice"}
-        )
+        self.assertEqual(set(sub.event_ids.mapped("event_type")), {"state", "order", "invoice"})
         # Manual payment: the invoice is handed to Odoo's asynchronous sending.
         self.assertTrue(invoice.sending_data)
 
@@ -81,7 +79,11 @@ class TestRenewal(RecurringCommon):
         subs = self._create_subscription() | self._create_subscription(partner=self.partner_b)
         subs.action_start()
         with (
-            patch.object(RecurringSubscription, "_advance_schedule", side_effect=RuntimeError("worker killed")),
+            patch.object(
+                RecurringRenewalMixin,
+                "_advance_schedule",
+                side_effect=RuntimeError("worker killed"),
+            ),
             self.assertRaises(RuntimeError),
             self.env.cr.savepoint(),
         ):
@@ -137,7 +139,9 @@ class TestRenewal(RecurringCommon):
         self.assertIn("no delivery address", bad.last_error)
         error = bad.event_ids.filtered("is_error")
         self.assertEqual(len(error), 1)
-        self.assertEqual(bad.occurrence_ids.filtered(lambda o: o.period_start == bad.next_date).state, "failed")
+        self.assertEqual(
+            bad.occurrence_ids.filtered(lambda o: o.period_start == bad.next_date).state, "failed"
+        )
         self.assertTrue(bad.activity_ids, "the salesperson is asked to look at it")
         # Fixed: the next run renews it.
         self._run_cron()
@@ -201,7 +205,9 @@ class TestRenewal(RecurringCommon):
             }
         )
         sub = self._create_subscription(
-            lines=[{"product_id": self.product_desk.id, "quantity": 2.0, "price_mode": "pricelist"}],
+            lines=[
+                {"product_id": self.product_desk.id, "quantity": 2.0, "price_mode": "pricelist"}
+            ],
             pricelist_id=pricelist.id,
         )
         with freeze_time("2026-01-31"):
@@ -214,8 +220,12 @@ class TestRenewal(RecurringCommon):
 
     @freeze_time("2026-01-31")
     def test_each_subscription_is_renewed_in_its_own_company(self):
-        company_b = self.env["res.company"].create({"name": "Second Shop", "currency_id": self.currency.id})
-        self.env["account.chart.template"].try_loading("generic_coa", company=company_b, install_demo=False)
+        company_b = self.env["res.company"].create(
+            {"name": "Second Shop", "currency_id": self.currency.id}
+        )
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=company_b, install_demo=False
+        )
         self.env.user.company_ids |= company_b
         plan_b = self.plan_monthly.copy({"company_id": company_b.id})
         self.product_desk.recurring_product_plan_ids = [Command.create({"plan_id": plan_b.id})]

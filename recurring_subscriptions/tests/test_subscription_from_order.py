@@ -14,7 +14,11 @@ class TestSubscriptionFromOrder(RecurringCommon):
             [
                 {"product_id": self.product_box.id, "recurring_plan_id": self.plan_weekly.id},
                 {"product_id": self.product_desk.id, "recurring_plan_id": self.plan_monthly.id},
-                {"product_id": self.product_box.id, "recurring_plan_id": self.plan_monthly.id, "product_uom_qty": 2},
+                {
+                    "product_id": self.product_box.id,
+                    "recurring_plan_id": self.plan_monthly.id,
+                    "product_uom_qty": 2,
+                },
                 {"product_id": self.product_plain.id},
             ]
         )
@@ -24,7 +28,10 @@ class TestSubscriptionFromOrder(RecurringCommon):
         monthly = subs.filtered(lambda s: s.plan_id == self.plan_monthly)
         weekly = subs - monthly
         self.assertEqual(monthly.state, "active")
-        self.assertEqual(sorted(monthly.line_ids.product_id.mapped("name")), ["Coworking membership", "Vegetable box"])
+        self.assertEqual(
+            sorted(monthly.line_ids.product_id.mapped("name")),
+            ["Coworking membership", "Vegetable box"],
+        )
         self.assertEqual(str(monthly.start_date), "2026-03-10")
         # The order pays for the first period: the cron starts with the second.
         self.assertEqual(str(monthly.next_date), "2026-04-10")
@@ -56,7 +63,9 @@ class TestSubscriptionFromOrder(RecurringCommon):
 
     @freeze_time("2026-03-10")
     def test_reconfirm_does_not_duplicate(self):
-        order = self._create_order([{"product_id": self.product_box.id, "recurring_plan_id": self.plan_weekly.id}])
+        order = self._create_order(
+            [{"product_id": self.product_box.id, "recurring_plan_id": self.plan_weekly.id}]
+        )
         order.action_confirm()
         self.assertEqual(len(order.recurring_source_subscription_ids), 1)
         order._action_cancel()
@@ -94,13 +103,20 @@ class TestSubscriptionFromOrder(RecurringCommon):
         self.assertEqual(renewal.state, "sale")
         self.assertTrue(renewal.order_line.recurring_plan_id)
         self.assertFalse(renewal.recurring_source_subscription_ids)
-        self.assertEqual(self.env["recurring.subscription"].search_count([("partner_id", "=", self.partner.id)]), 1)
+        self.assertEqual(
+            self.env["recurring.subscription"].search_count([("partner_id", "=", self.partner.id)]),
+            1,
+        )
 
     def test_plan_must_be_allowed_for_product(self):
         with self.assertRaisesRegex(ValidationError, "not allowed"):
-            self._create_order([{"product_id": self.product_box.id, "recurring_plan_id": self.plan_yearly.id}])
+            self._create_order(
+                [{"product_id": self.product_box.id, "recurring_plan_id": self.plan_yearly.id}]
+            )
         with self.assertRaisesRegex(ValidationError, "not allowed"):
-            self._create_order([{"product_id": self.product_plain.id, "recurring_plan_id": self.plan_monthly.id}])
+            self._create_order(
+                [{"product_id": self.product_plain.id, "recurring_plan_id": self.plan_monthly.id}]
+            )
 
     def test_recurring_product_gets_a_default_plan(self):
         order = self._create_order([{"product_id": self.product_box.id}])

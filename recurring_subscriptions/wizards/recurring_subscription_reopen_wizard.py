@@ -12,9 +12,7 @@ class RecurringSubscriptionReopenWizard(models.TransientModel):
         ),
         required=True,
     )
-    start_date = fields.Date(
-        string="Restart On", required=True, default=fields.Date.context_today
-    )
+    start_date = fields.Date(string="Restart On", required=True, default=fields.Date.context_today)
 
     def action_confirm(self):
         self.ensure_one()

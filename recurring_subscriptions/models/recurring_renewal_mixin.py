@@ -1,0 +1,307 @@
+import logging
+import threading
+
+from odoo import api, fields, models, tools
+
+from ..const import (
+    DEFAULT_BATCH_SIZE,
+    MAX_RENEWAL_ATTEMPTS,
+    OCCURRENCE_HORIZON,
+    RENEWING_STATES,
+    RUNNING_STATES,
+)
+from ..utils import periods
+
+_logger = logging.getLogger(__name__)
+
+
+class RecurringRenewalMixin(models.AbstractModel):
+    """The renewal engine of ``recurring.subscription``: scheduling and the cron.
+
+    Kept apart from the subscription's fields and actions so each file reads on
+    its own. The cron selects a narrow set of due subscriptions, locks them
+    (``FOR NO KEY UPDATE SKIP LOCKED``), makes their documents with one ORM call
+    per step for a whole batch, falls back to one savepoint per subscription when
+    a batch fails, and commits per batch outside tests.
+    """
+
+    _name = "recurring.renewal.mixin"
+    _description = "Subscription Renewal Engine"
+
+    def _plan_occurrences(self):
+        """Keep the coming periods materialised (up to the horizon, never past the end)."""
+        vals_list = []
+        for sub in self.filtered(lambda s: s.anchor_date and s.state != "closed"):
+            plan = sub.plan_id
+            existing = set(sub.occurrence_ids.mapped("period_start"))
+            first = periods.period_index_at(
+                sub.anchor_date,
+                plan.billing_unit,
+                plan.billing_interval,
+                max(sub.next_date, sub.anchor_date),
+            )
+            for index, start, end in periods.iter_periods(
+                sub.anchor_date,
+                plan.billing_unit,
+                plan.billing_interval,
+                start_index=first,
+                count=OCCURRENCE_HORIZON,
+                until=sub.end_date or None,
+            ):
+                if start not in existing:
+                    vals_list.append(
+                        {
+                            "subscription_id": sub.id,
+                            "period_index": index,
+                            "period_start": start,
+                            "period_end": end,
+                        }
+                    )
+        if vals_list:
+            self.env["recurring.subscription.occurrence"].create(vals_list)
+
+    def _commit_if_allowed(self):
+        """Commit the cursor, except in tests or when the caller asked not to."""
+        if self.env.context.get("recurring_no_commit"):
+            return
+        if getattr(threading.current_thread(), "testing", False) or tools.config["test_enable"]:
+            return
+        self.env.cr.commit()
+
+    @api.model
+    def _get_due_domain(self, today):
+        return [
+            ("state", "in", RENEWING_STATES),
+            ("next_date", "<=", today),
+            ("renewal_attempts", "<", MAX_RENEWAL_ATTEMPTS),
+        ]
+
+    @api.model
+    def _lock_due_ids(self, today, limit, exclude_ids=(), restrict_ids=None):
+        """Lock up to ``limit`` due subscriptions; rows locked by another worker are skipped."""
+        self.flush_model(["state", "next_date", "end_date", "renewal_attempts"])
+        query = """
+            SELECT id FROM recurring_subscription
+             WHERE state IN %s
+               AND next_date <= %s
+               AND (end_date IS NULL OR next_date <= end_date)
+               AND COALESCE(renewal_attempts, 0) < %s
+               AND NOT (id = ANY(%s))
+        """
+        params = [RENEWING_STATES, today, MAX_RENEWAL_ATTEMPTS, list(exclude_ids)]
+        if restrict_ids is not None:
+            query += " AND id = ANY(%s)"
+            params.append(list(restrict_ids))
+        query += " ORDER BY next_date, id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED"
+        params.append(limit)
+        self.env.cr.execute(query, params)
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _process_lifecycle(self, today, ids=None):
+        """Start future subscriptions, end trials and close what has ended."""
+        base = [("id", "in", ids)] if ids is not None else []
+        starting = self.search([*base, ("state", "=", "future"), ("start_date", "<=", today)])
+        for sub in starting:
+            to_trial = sub.trial_end_date and sub.trial_end_date > today
+            sub._transition_to("trial" if to_trial else "active")
+        trials = self.search([*base, ("state", "=", "trial"), ("trial_end_date", "<=", today)])
+        trials._transition_to("active", message=self.env._("trial ended"))
+        ended = self.search(
+            [*base, ("state", "in", (*RUNNING_STATES, "paused")), ("end_date", "<", today)]
+        )
+        if ended:
+            ended._action_close(self.env.ref("recurring_subscriptions.close_reason_ended"), today)
+        cancelled = self.search(
+            [
+                *base,
+                ("state", "in", (*RUNNING_STATES, "paused")),
+                ("cancel_at_period_end", "=", True),
+                ("next_date", "<=", today),
+            ]
+        )
+        for sub in cancelled:
+            reason = sub.close_reason_id or self.env.ref(
+                "recurring_subscriptions.close_reason_customer"
+            )
+            sub._action_close(reason, sub.next_date)
+
+    @api.model
+    def _cron_process_due(self, batch_size=None):
+        """Scheduled action: lifecycle changes, then renew every due subscription."""
+        today = fields.Date.context_today(self)
+        self._process_lifecycle(today)
+        self._commit_if_allowed()
+        self._retry_payment_steps()
+        self._renew_due(today, batch_size=batch_size)
+
+    @api.model
+    def _retry_payment_steps(self):
+        """Run the payment step of periods whose documents were made but not paid for yet
+        (a run that stopped between the two steps)."""
+        pending = self.env["recurring.subscription.occurrence"].search(
+            [
+                ("state", "=", "done"),
+                ("payment_step_done", "=", False),
+                ("invoice_ids", "!=", False),
+            ],
+            limit=DEFAULT_BATCH_SIZE,
+        )
+        for company, occurrences in pending.grouped("company_id").items():
+            occurrences.with_company(company)._run_payment_step()
+
+    @api.model
+    def _renew_due(self, today, batch_size=None, restrict_ids=None):
+        """Renew due subscriptions batch by batch; returns the number renewed."""
+        batch_size = batch_size or int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("recurring_subscriptions.batch_size", DEFAULT_BATCH_SIZE)
+        )
+        failed_ids = set()
+        renewed = 0
+        while True:
+            ids = self._lock_due_ids(today, batch_size, failed_ids, restrict_ids)
+            if not ids:
+                break
+            for company, subs in self.browse(ids).grouped("company_id").items():
+                ok, failed = subs.with_company(company)._renew_batch()
+                renewed += len(ok)
+                failed_ids.update(failed.ids)
+            self._commit_if_allowed()
+            if restrict_ids is None:
+                remaining = self.search_count(
+                    [*self._get_due_domain(today), ("id", "not in", list(failed_ids))]
+                )
+                self.env["ir.cron"]._notify_progress(done=renewed, remaining=remaining)
+        return renewed
+
+    def _renew_batch(self):
+        """Renew one period of each subscription in ``self`` (locked, same company).
+
+        Documents are made with one ORM call per step for the whole batch; if the
+        batch fails, each subscription is retried alone in its own savepoint so
+        one bad record cannot block the others.
+
+        :return: (renewed subscriptions, failed subscriptions)
+        """
+        occurrences = self._get_due_occurrences()
+        skipped = occurrences.filtered(lambda o: o.state == "skipped")
+        todo = occurrences - skipped
+        failed = self.env["recurring.subscription.occurrence"]
+        try:
+            with self.env.cr.savepoint():
+                todo._generate_documents()
+        except Exception:
+            _logger.info("Renewal batch of %s subscriptions failed; retrying one by one", len(self))
+            for occurrence in todo:
+                try:
+                    with self.env.cr.savepoint():
+                        occurrence._generate_documents()
+                except Exception as error:
+                    failed |= occurrence
+                    occurrence.subscription_id._record_failure(occurrence, error)
+        ok_occurrences = occurrences - failed
+        if skipped:
+            self._log_events(
+                [
+                    {
+                        "subscription_id": o.subscription_id.id,
+                        "occurrence_id": o.id,
+                        "event_type": "period",
+                        "message": self.env._(
+                            "Skipped period %(start)s - %(end)s: nothing made.",
+                            start=o.period_start,
+                            end=o.period_end,
+                        ),
+                    }
+                    for o in skipped
+                ]
+            )
+        ok_occurrences.subscription_id._advance_schedule()
+        self._commit_if_allowed()
+        (ok_occurrences - skipped)._run_payment_step()
+        return ok_occurrences.subscription_id, failed.subscription_id
+
+    def _get_due_occurrences(self):
+        """The occurrence of each subscription's next period, created when missing."""
+        Occurrence = self.env["recurring.subscription.occurrence"]
+        existing = Occurrence.search(
+            [
+                ("subscription_id", "in", self.ids),
+                ("period_start", "in", list(set(self.mapped("next_date")))),
+            ]
+        )
+        by_key = {(o.subscription_id.id, o.period_start): o for o in existing}
+        to_create = []
+        for sub in self:
+            if (sub.id, sub.next_date) not in by_key:
+                plan = sub.plan_id
+                index = periods.period_index_at(
+                    sub.anchor_date, plan.billing_unit, plan.billing_interval, sub.next_date
+                )
+                start, end = periods.period_bounds(
+                    sub.anchor_date, plan.billing_unit, plan.billing_interval, index
+                )
+                to_create.append(
+                    {
+                        "subscription_id": sub.id,
+                        "period_index": index,
+                        "period_start": start,
+                        "period_end": end,
+                    }
+                )
+        created = Occurrence.create(to_create) if to_create else Occurrence
+        return (existing | created).filtered(
+            lambda o: o.period_start == o.subscription_id.next_date
+        )
+
+    def _advance_schedule(self):
+        """Move ``next_date`` to the following period and keep the horizon planned."""
+        by_next = {}
+        for sub in self:
+            plan = sub.plan_id
+            index = periods.period_index_at(
+                sub.anchor_date, plan.billing_unit, plan.billing_interval, sub.next_date
+            )
+            next_date = periods.period_start(
+                sub.anchor_date, plan.billing_unit, plan.billing_interval, index + 1
+            )
+            by_next.setdefault(next_date, []).append(sub.id)
+        for next_date, ids in by_next.items():
+            self.browse(ids).write(
+                {"next_date": next_date, "renewal_attempts": 0, "last_error": False}
+            )
+        self._plan_occurrences()
+
+    def _record_failure(self, occurrence, error):
+        """Log a failed renewal on the subscription (called after the rollback)."""
+        self.ensure_one()
+        message = str(error) or error.__class__.__name__
+        _logger.warning("Renewal of %s failed: %s", self.name, message)
+        attempts = self.renewal_attempts + 1
+        self.write({"renewal_attempts": attempts, "last_error": message})
+        occurrence.write(
+            {
+                "state": "failed",
+                "error_message": message,
+                "attempt_count": occurrence.attempt_count + 1,
+            }
+        )
+        self._log_events(
+            [
+                {
+                    "subscription_id": self.id,
+                    "occurrence_id": occurrence.id,
+                    "event_type": "error",
+                    "message": self.env._("Renewal failed: %(error)s", error=message)[:500],
+                }
+            ]
+        )
+        if attempts == 1:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Renewal failed"),
+                note=message,
+                user_id=self.user_id.id or self.env.uid,
+            )
