@@ -2,11 +2,6 @@
     "name": "Recurring Subscriptions",
     "version": "18.0.1.0.0",
     "summary": "Sell recurring products: subscriptions, renewal orders, invoices and card charges",
-    "description": """
-Recurring subscriptions for Odoo Community: plans, subscriptions created from
-sale orders, and a scheduler that turns each period into a sale order, an
-invoice and a payment.
-""",
     "category": "Sales/Subscriptions",
     "author": "Recurring Subscriptions developers",
     "website": "https://example.com/recurring_subscriptions",

@@ -195,9 +195,10 @@ class RecurringSubscription(models.Model):
             sub.error_event_count = errors.get(sub, 0)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for sub in self:
             sub.access_url = f"/my/subscriptions/{sub.id}"
+        return result
 
     # ------------------------------------------------------------------
     # Constraints
@@ -214,17 +215,20 @@ class RecurringSubscription(models.Model):
                     )
                 )
 
-    @api.constrains("currency_id", "pricelist_id", "payment_token_id", "partner_id")
+    @api.constrains("currency_id", "plan_id", "payment_token_id", "partner_id")
     def _check_currency_and_token(self):
         for sub in self:
-            if sub.pricelist_id and sub.pricelist_id.currency_id != sub.currency_id:
+            journal = sub.plan_id.journal_id
+            if journal.currency_id and journal.currency_id != sub.currency_id:
                 raise ValidationError(
                     self.env._(
-                        "%(sub)s: the pricelist currency %(pl)s differs from the subscription "
-                        "currency %(cur)s.",
+                        "%(sub)s is billed in %(cur)s but the plan's journal %(journal)s only "
+                        "accepts %(journal_cur)s. Use a pricelist in %(journal_cur)s or another "
+                        "plan.",
                         sub=sub.display_name,
-                        pl=sub.pricelist_id.currency_id.name,
                         cur=sub.currency_id.name,
+                        journal=journal.display_name,
+                        journal_cur=journal.currency_id.name,
                     )
                 )
             token = sub.payment_token_id
@@ -545,6 +549,11 @@ class RecurringSubscription(models.Model):
             },
             message=reason.name if reason else None,
         )
+        template = self.env.ref(
+            "recurring_subscriptions.mail_template_subscription_closed", raise_if_not_found=False
+        )
+        if template:
+            self.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
 
     def _as_close_reason(self, reason):
         """Accept a close reason as a record or an id (XML and RPC callers pass ids)."""

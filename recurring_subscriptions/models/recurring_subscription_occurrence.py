@@ -40,9 +40,9 @@ class RecurringSubscriptionOccurrence(models.Model):
         readonly=True,
         help="The sale order that created the subscription and pays for this period.",
     )
-    order_id = fields.Many2one("sale.order", compute="_compute_order_id", string="Order")
+    order_id = fields.Many2one("sale.order", compute="_compute_order_id")
     invoice_ids = fields.One2many("account.move", "recurring_occurrence_id", string="Invoices")
-    invoice_id = fields.Many2one("account.move", compute="_compute_invoice_id", string="Invoice")
+    invoice_id = fields.Many2one("account.move", compute="_compute_invoice_id")
     transaction_ids = fields.One2many(
         "payment.transaction", "recurring_occurrence_id", string="Payment Transactions"
     )
