@@ -14,7 +14,7 @@ STATE_SELECTION = [
 # Allowed source states for each target state (see `_transition_to`).
 ALLOWED_TRANSITIONS = {
     "future": {"draft", "closed"},
-    "trial": {"draft", "future"},
+    "trial": {"draft", "future", "paused"},
     "active": {"draft", "future", "trial", "paused", "past_due", "closed"},
     "paused": {"active", "trial", "past_due"},
     "past_due": {"active"},

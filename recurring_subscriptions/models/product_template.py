@@ -30,11 +30,12 @@ class ProductTemplate(models.Model):
     def _inverse_recurring_plan_ids(self):
         for template in self:
             rows = template.recurring_product_plan_ids
-            rows.filtered(lambda r, t=template: r.plan_id not in t.recurring_plan_ids).unlink()
             missing = template.recurring_plan_ids - rows.plan_id
+            rows.filtered(lambda r, t=template: r.plan_id not in t.recurring_plan_ids).unlink()
             self.env["recurring.product.plan"].create(
                 [{"product_tmpl_id": template.id, "plan_id": plan.id} for plan in missing]
             )
+        self._check_recurring_plans()
 
     def _search_recurring_plan_ids(self, operator, value):
         return [("recurring_product_plan_ids.plan_id", operator, value)]

@@ -102,17 +102,15 @@ class RecurringRenewalMixin(models.AbstractModel):
     def _process_lifecycle(self, today, ids=None):
         """Start future subscriptions, end trials and close what has ended."""
         base = [("id", "in", ids)] if ids is not None else []
-        starting = self.search([*base, ("state", "=", "future"), ("start_date", "<=", today)])
+        # A reopened subscription restarts on its anchor date, not on its first start.
+        starting = self.search(
+            [*base, ("state", "=", "future"), ("start_date", "<=", today)]
+        ).filtered(lambda s: s.trial_end_date or not s.anchor_date or s.anchor_date <= today)
         for sub in starting:
             to_trial = sub.trial_end_date and sub.trial_end_date > today
             sub._transition_to("trial" if to_trial else "active")
         trials = self.search([*base, ("state", "=", "trial"), ("trial_end_date", "<=", today)])
         trials._transition_to("active", message=self.env._("trial ended"))
-        ended = self.search(
-            [*base, ("state", "in", (*RUNNING_STATES, "paused")), ("end_date", "<", today)]
-        )
-        if ended:
-            ended._action_close(self.env.ref("recurring_subscriptions.close_reason_ended"), today)
         cancelled = self.search(
             [
                 *base,
@@ -126,6 +124,24 @@ class RecurringRenewalMixin(models.AbstractModel):
                 "recurring_subscriptions.close_reason_customer"
             )
             sub._action_close(reason, sub.next_date)
+        self._close_ended(today, base)
+
+    @api.model
+    def _close_ended(self, today, base=()):
+        """Close subscriptions past their end date once their last period is renewed."""
+        ended = self.search(
+            [*base, ("state", "in", (*RUNNING_STATES, "paused")), ("end_date", "<", today)]
+        ).filtered(
+            lambda s: (
+                s.state == "paused"
+                or s.renewal_attempts >= MAX_RENEWAL_ATTEMPTS
+                or not s.next_date
+                or s.next_date > s.end_date
+            )
+        )
+        reason = self.env.ref("recurring_subscriptions.close_reason_ended")
+        for sub in ended:
+            sub._action_close(reason, sub.end_date)
 
     @api.model
     def _cron_process_due(self, batch_size=None):
@@ -135,6 +151,9 @@ class RecurringRenewalMixin(models.AbstractModel):
         self._commit_if_allowed()
         self._retry_payment_steps()
         self._renew_due(today, batch_size=batch_size)
+        # Subscriptions whose last period was just renewed can close now.
+        self._close_ended(today)
+        self._commit_if_allowed()
 
     @api.model
     def _retry_payment_steps(self):

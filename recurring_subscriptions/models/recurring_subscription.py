@@ -434,7 +434,8 @@ class RecurringSubscription(models.Model):
                 raise UserError(self.env._("%(sub)s is not paused.", sub=sub.display_name))
             if sub.next_date and sub.next_date < today:
                 sub._reanchor(today)
-            sub._transition_to("active")
+            in_trial = sub.trial_end_date and sub.trial_end_date > today
+            sub._transition_to("trial" if in_trial else "active")
         return True
 
     def _reanchor(self, new_anchor):
@@ -643,15 +644,17 @@ class RecurringSubscription(models.Model):
                 raise UserError(self.env._("Only closed subscriptions can be reopened."))
             if sub.end_date and sub.end_date < start_date:
                 sub.end_date = False
-            sub._reanchor(start_date)
             sub._transition_to(
                 "future" if start_date > today else "active",
                 {
                     "close_reason_id": False,
                     "close_date": False,
+                    "trial_end_date": False,
                     "start_date": min(sub.start_date, start_date),
                 },
+                message=self.env._("reopened from %(date)s", date=start_date),
             )
+            sub._reanchor(start_date)
         return True
 
     def action_view_orders(self):

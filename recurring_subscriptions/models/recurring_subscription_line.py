@@ -123,6 +123,10 @@ class RecurringSubscriptionLine(models.Model):
             if not 0 <= line.discount <= 100:
                 raise ValidationError(self.env._("A discount must be between 0 and 100%."))
 
+    @api.constrains("product_id", "subscription_id")
+    def _check_plan_allowed(self):
+        self.subscription_id._check_lines_plan()
+
     def _get_renewal_price(self, date):
         """Unit price and discount of this line for a renewal on ``date``.
 

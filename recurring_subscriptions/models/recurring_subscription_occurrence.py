@@ -163,6 +163,21 @@ class RecurringSubscriptionOccurrence(models.Model):
         todo = self.filtered(
             lambda o: o.state in ("planned", "failed") and not o.order_ids and not o.invoice_ids
         )
+        empty = todo.filtered(lambda o: not any(l.quantity > 0 for l in o.subscription_id.line_ids))
+        if empty:
+            empty.write({"state": "done", "payment_step_done": True, "error_message": False})
+            empty.subscription_id._log_events(
+                [
+                    {
+                        "subscription_id": o.subscription_id.id,
+                        "occurrence_id": o.id,
+                        "event_type": "period",
+                        "message": self.env._("Nothing to deliver this period: no document made."),
+                    }
+                    for o in empty
+                ]
+            )
+            todo -= empty
         if not todo:
             return
         with_order = todo.filtered(lambda o: o.subscription_id.plan_id.create_order)
@@ -346,7 +361,23 @@ class RecurringSubscriptionOccurrence(models.Model):
             )
         (to_send | no_card)._send_invoices()
         for occurrence in to_charge:
-            occurrence._charge_token()
+            try:
+                with self.env.cr.savepoint():
+                    occurrence._charge_token()
+            except Exception as error:  # one charge never stops the others
+                _logger.warning("Charge for %s failed: %s", occurrence.display_name, error)
+                occurrence.subscription_id._log_events(
+                    [
+                        {
+                            "subscription_id": occurrence.subscription_id.id,
+                            "occurrence_id": occurrence.id,
+                            "event_type": "error",
+                            "message": self.env._(
+                                "The payment could not be started: %(error)s", error=error
+                            )[:500],
+                        }
+                    ]
+                )
 
     def _send_invoices(self):
         """Hand the invoices to Odoo's asynchronous invoice sending (email with pay link)."""
@@ -400,11 +431,15 @@ class RecurringSubscriptionOccurrence(models.Model):
         try:
             with self.env.cr.savepoint():
                 tx_sudo._send_payment_request()
-        except Exception as error:
+        except Exception as error:  # provider errors must not stop the run
             _logger.warning("Charge of %s failed: %s", tx_sudo.reference, error)
             tx_sudo._set_error(str(error))
         if tx_sudo.state == "done":
-            tx_sudo._post_process()
+            try:
+                with self.env.cr.savepoint():
+                    tx_sudo._post_process()
+            except Exception as error:  # cron's post-processing retries it
+                _logger.warning("Post-processing of %s failed: %s", tx_sudo.reference, error)
         sub._log_events(
             [
                 {

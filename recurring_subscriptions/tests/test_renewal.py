@@ -237,3 +237,28 @@ class TestRenewal(RecurringCommon):
         self.assertEqual(sub_b.order_ids.company_id, company_b)
         self.assertEqual(sub_b.invoice_ids.company_id, company_b)
         self.assertEqual(sub_b.invoice_ids.journal_id.company_id, company_b)
+
+    def test_late_cron_bills_the_last_periods_before_closing(self):
+        self.plan_monthly.write({"duration_type": "limited", "duration_count": 2})
+        sub = self._create_subscription(start=date(2026, 1, 1))
+        with freeze_time("2026-01-01"):
+            sub.action_start()
+        self.assertEqual(sub.end_date, date(2026, 2, 28))
+        with freeze_time("2026-03-05"):  # the scheduler was down for two months
+            self._run_cron()
+        self.assertEqual(
+            sorted(sub.order_ids.recurring_occurrence_id.mapped("period_start")),
+            [date(2026, 1, 1), date(2026, 2, 1)],
+        )
+        self.assertEqual(sub.state, "closed")
+        self.assertEqual(sub.close_date, date(2026, 2, 28))
+
+    @freeze_time("2026-01-31")
+    def test_period_with_nothing_to_deliver_makes_no_document(self):
+        sub = self._create_subscription()
+        sub.action_start()
+        sub.line_ids.quantity = 0
+        self._run_cron()
+        self.assertFalse(sub.order_ids)
+        self.assertEqual(sub.next_date, date(2026, 2, 28))
+        self.assertTrue(sub.event_ids.filtered(lambda e: "Nothing to deliver" in e.message))
