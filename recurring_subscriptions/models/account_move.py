@@ -39,4 +39,17 @@ class AccountMove(models.Model):
                 ]
             )
             subscriptions._on_invoices_paid()
+        paid_periods = renewals.recurring_occurrence_id
+        # Period 0 is paid by the invoice of the order that created the subscription.
+        source_orders = self.filtered(
+            lambda m: m.move_type == "out_invoice" and not m.recurring_subscription_id
+        ).line_ids.sale_line_ids.order_id.filtered("recurring_source_subscription_ids")
+        if source_orders:
+            paid_periods |= (
+                self.env["recurring.subscription.occurrence"]
+                .sudo()
+                .search([("source_order_id", "in", source_orders.ids)])
+            )
+        if paid_periods:
+            paid_periods._on_periods_paid()
         return result

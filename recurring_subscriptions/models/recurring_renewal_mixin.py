@@ -239,6 +239,7 @@ class RecurringRenewalMixin(models.AbstractModel):
                 ]
             )
         ok_occurrences.subscription_id._advance_schedule()
+        (ok_occurrences - skipped)._on_periods_started()
         self._commit_if_allowed()
         (ok_occurrences - skipped)._run_payment_step()
         return ok_occurrences.subscription_id, failed.subscription_id

@@ -406,7 +406,7 @@ class RecurringSubscription(models.Model):
         self._transition_to(state, values)
         if first_period_done_by and not trial_end:
             start, end = periods.period_bounds(anchor, plan.billing_unit, plan.billing_interval, 0)
-            self.env["recurring.subscription.occurrence"].create(
+            first_period = self.env["recurring.subscription.occurrence"].create(
                 {
                     "subscription_id": self.id,
                     "period_index": 0,
@@ -417,6 +417,7 @@ class RecurringSubscription(models.Model):
                     "source_order_id": first_period_done_by.id,
                 }
             )
+            first_period._on_periods_started()
             self.next_date = periods.period_start(
                 anchor, plan.billing_unit, plan.billing_interval, 1
             )

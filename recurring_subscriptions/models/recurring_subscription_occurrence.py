@@ -319,6 +319,19 @@ class RecurringSubscriptionOccurrence(models.Model):
         return result
 
     # ------------------------------------------------------------------
+    # Hooks for features built on periods (e.g. credits granted per period)
+    # ------------------------------------------------------------------
+
+    def _on_periods_started(self):
+        """Called once for periods whose service starts: renewed, or paid by the
+        source order. Extend to act on it; ``self`` may hold many periods."""
+        return True
+
+    def _on_periods_paid(self):
+        """Called when the invoice of these periods is fully paid."""
+        return True
+
+    # ------------------------------------------------------------------
     # Renewal engine: payment step
     # ------------------------------------------------------------------
 
