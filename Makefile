@@ -39,7 +39,7 @@ test: check-odoo pg
 	$(ODOO) -d $(TEST_DB) -i $(TEST_MODULES) --without-demo=all --addons-path=$(ADDONS_PATH) \
 		--stop-after-init --log-level=warn
 	$(PYTHON) -m pytest $(ADDON)/tests --odoo-database=$(TEST_DB) --odoo-addons-path=$(ADDONS_PATH) \
-		--odoo-log-level=warn -q $(PYTEST_ARGS); \
+		--odoo-log-level=warn --odoo-http -q $(PYTEST_ARGS); \
 	status=$$?; dropdb --if-exists $(TEST_DB); exit $$status
 
 lint:

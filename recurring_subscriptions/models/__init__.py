@@ -6,10 +6,26 @@ from . import recurring_subscription_event
 from . import recurring_subscription_line
 from . import recurring_subscription_occurrence
 from . import recurring_renewal_mixin
+from . import recurring_payment_mixin
+from . import recurring_portal_mixin
 from . import recurring_subscription
 from . import product_template
 from . import sale_order
 from . import sale_order_line
 from . import account_move
+from . import payment_method
+from . import payment_provider
+from . import payment_token
 from . import payment_transaction
 from . import res_partner
+from . import recurring_credit_type
+from . import recurring_credit_rule
+from . import recurring_credit_entry
+from . import recurring_booking_resource
+from . import recurring_booking
+from . import recurring_subscription_credit
+from . import product_template_credit
+from . import res_partner_credit
+
+# The manual credit grant wizard (lead: move this line to wizards/__init__.py).
+from ..wizards import recurring_credit_grant_wizard

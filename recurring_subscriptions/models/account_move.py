@@ -40,6 +40,7 @@ class AccountMove(models.Model):
             )
             subscriptions._on_invoices_paid()
         paid_periods = renewals.recurring_occurrence_id
+        paid_periods.sudo().write({"next_payment_retry": False, "payment_action_required": False})
         # Period 0 is paid by the invoice of the order that created the subscription.
         source_orders = self.filtered(
             lambda m: m.move_type == "out_invoice" and not m.recurring_subscription_id
@@ -52,4 +53,6 @@ class AccountMove(models.Model):
             )
         if paid_periods:
             paid_periods._on_periods_paid()
+        # Credit packs: the paid invoice grants their booking credits.
+        self.env["recurring.credit.entry"]._grant_credit_packs(self)
         return result

@@ -85,3 +85,16 @@ class ProductTemplate(models.Model):
                 product, quantity, currency=currency, uom=uom or product.uom_id, date=date
             )
         return price, row.discount if row else 0.0
+
+    # ------------------------------------------------------------------
+    # Stripe: set by the Stripe import wizard (recurring.stripe.import.wizard)
+    # ------------------------------------------------------------------
+
+    stripe_product_id = fields.Char(
+        string="Stripe Product ID",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Id of the Stripe product this product was imported from; re-importing "
+        "updates this product instead of creating another one.",
+    )

@@ -55,6 +55,47 @@ class RecurringPlan(models.Model):
         check_company=True,
     )
 
+    # Dunning: what happens when a renewal payment fails
+    dunning_retry_days = fields.Char(
+        string="Retry Schedule (days)",
+        default="1,3,7",
+        required=True,
+        help="Days after the first failed payment of an invoice on which the saved payment "
+        "method is charged again, separated by commas.",
+    )
+    dunning_max_attempts = fields.Integer(
+        string="Maximum Attempts",
+        default=4,
+        help="Charges tried for one invoice, the first one included.",
+    )
+    dunning_final_action = fields.Selection(
+        [
+            ("suspend", "Suspend: no more orders until paid"),
+            ("close", "Close the subscription"),
+        ],
+        default="suspend",
+        required=True,
+        help="What happens when the last attempt fails.",
+    )
+
+    # Credits: booking credits granted each period (see recurring.credit.entry)
+    credit_type_id = fields.Many2one(
+        "recurring.credit.type",
+        string="Credit Type",
+        check_company=True,
+        help="Booking credits granted to subscribers every period.",
+    )
+    credit_quantity = fields.Float(string="Credits per Period", digits=(16, 2))
+    credit_grant_on = fields.Selection(
+        [
+            ("start", "When the period starts"),
+            ("paid", "When the period's invoice is paid"),
+        ],
+        string="Grant Credits",
+        default="start",
+        required=True,
+    )
+
     # Customer permissions (used by the portal)
     customer_can_skip = fields.Boolean(string="Customers May Skip Periods", default=True)
     customer_can_pause = fields.Boolean(string="Customers May Pause", default=True)
@@ -125,6 +166,37 @@ class RecurringPlan(models.Model):
                     )
                 )
 
+    @api.constrains("dunning_retry_days", "dunning_max_attempts")
+    def _check_dunning(self):
+        for plan in self:
+            try:
+                plan._get_retry_days()
+            except ValueError:
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s: the retry schedule must list whole numbers of days "
+                        "in increasing order, e.g. 1,3,7.",
+                        plan=plan.name,
+                    )
+                ) from None
+            if plan.dunning_max_attempts < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s: at least one payment attempt is needed.", plan=plan.name
+                    )
+                )
+
+    @api.constrains("credit_type_id", "credit_quantity")
+    def _check_credits(self):
+        for plan in self:
+            if plan.credit_quantity < 0 or (plan.credit_type_id and not plan.credit_quantity):
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s: the credits granted per period must be positive.",
+                        plan=plan.name,
+                    )
+                )
+
     @api.constrains("create_order", "confirm_order", "post_invoice")
     def _check_renewal_steps(self):
         for plan in self:
@@ -157,6 +229,15 @@ class RecurringPlan(models.Model):
             raise ValidationError(
                 self.env._("A plan used by subscriptions cannot be deleted; archive it instead.")
             )
+
+    def _get_retry_days(self):
+        """The retry offsets in days, e.g. [1, 3, 7]; ValueError when malformed."""
+        self.ensure_one()
+        text = (self.dunning_retry_days or "").replace(" ", "")
+        days = [int(part) for part in text.split(",") if part] if text else []
+        if any(day < 1 for day in days) or days != sorted(set(days)):
+            raise ValueError(text)
+        return days
 
     def _get_recurrence_label(self):
         """Human label of the recurrence, e.g. "every 2 weeks"."""

@@ -75,18 +75,22 @@ class RecurringRenewalMixin(models.AbstractModel):
             ("state", "in", RENEWING_STATES),
             ("next_date", "<=", today),
             ("renewal_attempts", "<", MAX_RENEWAL_ATTEMPTS),
+            ("payment_suspended", "=", False),
         ]
 
     @api.model
     def _lock_due_ids(self, today, limit, exclude_ids=(), restrict_ids=None):
         """Lock up to ``limit`` due subscriptions; rows locked by another worker are skipped."""
-        self.flush_model(["state", "next_date", "end_date", "renewal_attempts"])
+        self.flush_model(
+            ["state", "next_date", "end_date", "renewal_attempts", "payment_suspended"]
+        )
         query = """
             SELECT id FROM recurring_subscription
              WHERE state IN %s
                AND next_date <= %s
                AND (end_date IS NULL OR next_date <= end_date)
                AND COALESCE(renewal_attempts, 0) < %s
+               AND payment_suspended IS NOT TRUE
                AND NOT (id = ANY(%s))
         """
         params = [RENEWING_STATES, today, MAX_RENEWAL_ATTEMPTS, list(exclude_ids)]
@@ -157,9 +161,17 @@ class RecurringRenewalMixin(models.AbstractModel):
 
     @api.model
     def _retry_payment_steps(self):
-        """Run the payment step of periods whose documents were made but not paid for yet
-        (a run that stopped between the two steps)."""
-        pending = self.env["recurring.subscription.occurrence"].search(
+        """Payment work left from earlier runs, each period in its own savepoint:
+
+        - the payment step of periods whose documents were made but whose run
+          stopped before the payment step;
+        - renewal transactions recorded but never answered by the provider (it
+          could not be reached): sent again with the same reference;
+        - dunning: a new charge for periods whose retry date has come.
+        """
+        Occurrence = self.env["recurring.subscription.occurrence"]
+        now = fields.Datetime.now()
+        pending = Occurrence.search(
             [
                 ("state", "=", "done"),
                 ("payment_step_done", "=", False),
@@ -169,6 +181,36 @@ class RecurringRenewalMixin(models.AbstractModel):
         )
         for company, occurrences in pending.grouped("company_id").items():
             occurrences.with_company(company)._run_payment_step()
+            self._commit_if_allowed()
+
+        unsent = (
+            self.env["payment.transaction"]
+            .sudo()
+            .search(
+                [
+                    ("recurring_occurrence_id", "!=", False),
+                    ("operation", "=", "offline"),
+                    ("state", "=", "draft"),
+                    ("last_state_change", "<", fields.Datetime.subtract(now, minutes=10)),
+                ],
+                limit=DEFAULT_BATCH_SIZE,
+            )
+        )
+        for tx_sudo in unsent:
+            occurrence = tx_sudo.recurring_occurrence_id.with_company(tx_sudo.company_id)
+            occurrence._send_transaction(tx_sudo)
+            self._commit_if_allowed()
+
+        retries = Occurrence.search(
+            [
+                ("next_payment_retry", "<=", now),
+                ("subscription_id.state", "!=", "closed"),
+            ],
+            limit=DEFAULT_BATCH_SIZE,
+        )
+        for company, occurrences in retries.grouped("company_id").items():
+            occurrences.with_company(company)._charge_each()
+            self._commit_if_allowed()
 
     @api.model
     def _renew_due(self, today, batch_size=None, restrict_ids=None):

@@ -18,7 +18,14 @@ _logger = logging.getLogger(__name__)
 class RecurringSubscription(models.Model):
     _name = "recurring.subscription"
     _description = "Subscription"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "recurring.renewal.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "recurring.renewal.mixin",
+        "recurring.payment.mixin",
+        "recurring.portal.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
 
@@ -682,23 +689,3 @@ class RecurringSubscription(models.Model):
         )
         action.update({"domain": [("subscription_id", "=", self.id)], "context": {}})
         return action
-
-    # ------------------------------------------------------------------
-    # Business methods (the renewal engine is in recurring_renewal_mixin.py)
-    # ------------------------------------------------------------------
-
-    def _set_past_due(self):
-        self.filtered(lambda s: s.state == "active")._transition_to("past_due")
-
-    def _on_invoices_paid(self):
-        """Back to active once no renewal invoice is left unpaid."""
-        for sub in self.filtered(lambda s: s.state == "past_due"):
-            unpaid = sub.invoice_ids.filtered(
-                lambda m: (
-                    m.move_type == "out_invoice"
-                    and m.state == "posted"
-                    and m.payment_state not in ("paid", "in_payment", "reversed")
-                )
-            )
-            if not unpaid:
-                sub._transition_to("active", message=self.env._("invoices paid"))

@@ -65,6 +65,16 @@ class RecurringSubscriptionLine(models.Model):
     )
     price_subtotal = fields.Monetary(compute="_compute_price_subtotal", string="Subtotal")
 
+    # Bookings: a resource reserved for the whole subscription (a dedicated desk)
+    booking_resource_id = fields.Many2one(
+        "recurring.booking.resource",
+        string="Reserved Resource",
+        check_company=True,
+        index="btree_not_null",
+        help="Reserved for this subscription from its start to its end: nobody else can "
+        "book it meanwhile.",
+    )
+
     @api.depends("product_id")
     def _compute_name(self):
         for line in self:
@@ -126,6 +136,10 @@ class RecurringSubscriptionLine(models.Model):
     @api.constrains("product_id", "subscription_id")
     def _check_plan_allowed(self):
         self.subscription_id._check_lines_plan()
+
+    @api.constrains("booking_resource_id")
+    def _check_booking_resource_id(self):
+        self.env["recurring.booking"]._check_resource_reservations(self)
 
     def _get_renewal_price(self, date):
         """Unit price and discount of this line for a renewal on ``date``.

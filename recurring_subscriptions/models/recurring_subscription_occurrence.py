@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 
 from ..const import OCCURRENCE_STATE_SELECTION
+from ..utils import dunning
 
 _logger = logging.getLogger(__name__)
 
@@ -56,6 +57,14 @@ class RecurringSubscriptionOccurrence(models.Model):
         string="Payment Status",
         compute="_compute_invoice_id",
     )
+    payment_attempt_count = fields.Integer(
+        readonly=True, help="Charges tried for this period's invoice."
+    )
+    payment_first_failure = fields.Datetime(readonly=True)
+    next_payment_retry = fields.Datetime(readonly=True, index="btree_not_null")
+    payment_action_required = fields.Boolean(
+        readonly=True, help="The customer must authenticate the payment (3-D Secure)."
+    )
     error_message = fields.Text(readonly=True)
     attempt_count = fields.Integer(readonly=True)
 
@@ -100,6 +109,21 @@ class RecurringSubscriptionOccurrence(models.Model):
     def _unlink_except_with_documents(self):
         if self.filtered(lambda o: o.order_ids or o.invoice_ids or o.transaction_ids):
             raise UserError(self.env._("A period that produced documents cannot be deleted."))
+
+    def _log_event(self, event_type, message, document=None):
+        """Write one event about this period in its subscription's log."""
+        self.ensure_one()
+        self.subscription_id._log_events(
+            [
+                {
+                    "subscription_id": self.subscription_id.id,
+                    "occurrence_id": self.id,
+                    "event_type": event_type,
+                    "message": message[:500],
+                    "document_ref": f"{document._name},{document.id}" if document else False,
+                }
+            ]
+        )
 
     # ------------------------------------------------------------------
     # Actions
@@ -325,10 +349,14 @@ class RecurringSubscriptionOccurrence(models.Model):
     def _on_periods_started(self):
         """Called once for periods whose service starts: renewed, or paid by the
         source order. Extend to act on it; ``self`` may hold many periods."""
+        # Booking credits of plans granting them when the period starts.
+        self.env["recurring.credit.entry"]._grant_period_credits(self, "start")
         return True
 
     def _on_periods_paid(self):
         """Called when the invoice of these periods is fully paid."""
+        # Booking credits of plans granting them when the period's invoice is paid.
+        self.env["recurring.credit.entry"]._grant_period_credits(self, "paid")
         return True
 
     # ------------------------------------------------------------------
@@ -351,7 +379,7 @@ class RecurringSubscriptionOccurrence(models.Model):
         for occurrence in todo - paid:
             sub = occurrence.subscription_id
             if sub.plan_id.payment_mode == "token":
-                if sub.payment_token_id and sub.payment_token_id.active:
+                if sub.payment_token_id.active:
                     to_charge |= occurrence
                 else:
                     no_card |= occurrence
@@ -373,24 +401,7 @@ class RecurringSubscriptionOccurrence(models.Model):
                 ]
             )
         (to_send | no_card)._send_invoices()
-        for occurrence in to_charge:
-            try:
-                with self.env.cr.savepoint():
-                    occurrence._charge_token()
-            except Exception as error:  # one charge never stops the others
-                _logger.warning("Charge for %s failed: %s", occurrence.display_name, error)
-                occurrence.subscription_id._log_events(
-                    [
-                        {
-                            "subscription_id": occurrence.subscription_id.id,
-                            "occurrence_id": occurrence.id,
-                            "event_type": "error",
-                            "message": self.env._(
-                                "The payment could not be started: %(error)s", error=error
-                            )[:500],
-                        }
-                    ]
-                )
+        to_charge._charge_each()
 
     def _send_invoices(self):
         """Hand the invoices to Odoo's asynchronous invoice sending (email with pay link)."""
@@ -409,16 +420,38 @@ class RecurringSubscriptionOccurrence(models.Model):
         self.payment_step_done = True
         self.env.ref("account.ir_cron_account_move_send")._trigger()
 
+    def _charge_each(self):
+        """Charge every period alone: one failure never stops the others."""
+        for occurrence in self:
+            try:
+                with self.env.cr.savepoint():
+                    occurrence._charge_token()
+            except Exception as error:  # one charge never stops the others
+                _logger.warning("Charge for %s failed: %s", occurrence.display_name, error)
+                occurrence._log_event(
+                    "error",
+                    self.env._("The payment could not be started: %(error)s", error=error),
+                )
+
     def _charge_token(self):
         """Charge the subscription's saved payment method for this period's invoice.
 
-        The transaction is created and flagged before the provider is called, so a
-        crash after the call can never lead to a second charge for the period.
+        Every attempt is a new transaction (a new reference, hence a new idempotency
+        key at the provider). The transaction is recorded, and committed outside
+        tests, before the provider is called, so a crash after the call can never
+        lead to a second charge for the period; nothing is charged while another
+        transaction of the period is still open.
         """
         self.ensure_one()
         sub = self.subscription_id
         invoice = self.invoice_id
         token = sub.payment_token_id
+        if self.transaction_ids.filtered(
+            lambda t: t.state in ("draft", "pending", "authorized", "done")
+        ):
+            return self.env["payment.transaction"]
+        if invoice.payment_state in ("paid", "in_payment") or not token.active:
+            return self.env["payment.transaction"]
         tx_sudo = (
             self.env["payment.transaction"]
             .sudo()
@@ -439,40 +472,135 @@ class RecurringSubscriptionOccurrence(models.Model):
                 }
             )
         )
-        self.payment_step_done = True
+        self.write(
+            {
+                "payment_step_done": True,
+                "payment_attempt_count": self.payment_attempt_count + 1,
+                "next_payment_retry": False,
+            }
+        )
         sub._commit_if_allowed()
+        self._send_transaction(tx_sudo)
+        return tx_sudo
+
+    def _send_transaction(self, tx_sudo):
+        """Send a recorded transaction to its provider and process the answer.
+
+        When the provider cannot be reached, that subscription's charge is rolled
+        back and the same draft transaction (same reference, so same idempotency
+        key) is sent again by a later run: the customer is never charged twice.
+        """
+        self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 tx_sudo._send_payment_request()
-        except Exception as error:  # provider errors must not stop the run
-            _logger.warning("Charge of %s failed: %s", tx_sudo.reference, error)
-            tx_sudo._set_error(str(error))
+        except Exception as error:  # the provider could not be reached
+            _logger.warning("Sending %s failed: %s", tx_sudo.reference, error)
+            self._log_event(
+                "error",
+                self.env._(
+                    "Payment %(reference)s could not reach the provider (%(error)s); "
+                    "it will be sent again.",
+                    reference=tx_sudo.reference,
+                    error=error,
+                ),
+                tx_sudo,
+            )
+            return
+        if tx_sudo.state == "draft":
+            # The provider answered but wants the customer (e.g. 3-D Secure).
+            tx_sudo.recurring_needs_authentication = True
+            tx_sudo._set_error(
+                self.env._("The customer's bank asks them to authenticate this payment.")
+            )
+        try:
+            with self.env.cr.savepoint():
+                tx_sudo._post_process()
+        except Exception as error:  # the payment cron post-processes it again later
+            _logger.warning("Post-processing of %s failed: %s", tx_sudo.reference, error)
+
+    def _on_transaction_outcome(self, tx_sudo):
+        """React to the final or pending state of a renewal transaction.
+
+        Called from ``payment.transaction._post_process``, whichever way the state
+        arrived (direct answer, webhook, payment cron).
+        """
+        self.ensure_one()
+        amount = tx_sudo.currency_id.format(tx_sudo.amount)
         if tx_sudo.state == "done":
-            try:
-                with self.env.cr.savepoint():
-                    tx_sudo._post_process()
-            except Exception as error:  # cron's post-processing retries it
-                _logger.warning("Post-processing of %s failed: %s", tx_sudo.reference, error)
-        sub._log_events(
-            [
-                {
-                    "subscription_id": sub.id,
-                    "occurrence_id": self.id,
-                    "event_type": "payment"
-                    if tx_sudo.state in ("done", "pending", "authorized")
-                    else "error",
-                    "message": self.env._(
-                        "Payment %(reference)s of %(amount)s: %(state)s.",
-                        reference=tx_sudo.reference,
-                        amount=tx_sudo.amount,
-                        state=dict(tx_sudo._fields["state"]._description_selection(self.env))[
-                            tx_sudo.state
-                        ],
-                    )
-                    + (f" {tx_sudo.state_message}" if tx_sudo.state_message else ""),
-                    "document_ref": f"payment.transaction,{tx_sudo.id}",
-                }
-            ]
+            self.write({"next_payment_retry": False, "payment_action_required": False})
+            self._log_event(
+                "payment",
+                self.env._(
+                    "Payment %(reference)s of %(amount)s received.",
+                    reference=tx_sudo.reference,
+                    amount=amount,
+                ),
+                tx_sudo,
+            )
+            self.subscription_id._send_template(
+                "recurring_subscriptions.mail_template_payment_receipt", self
+            )
+        elif tx_sudo.state in ("pending", "authorized"):
+            self._log_event(
+                "payment",
+                self.env._(
+                    "Payment %(reference)s of %(amount)s is pending.",
+                    reference=tx_sudo.reference,
+                    amount=amount,
+                ),
+                tx_sudo,
+            )
+        elif tx_sudo.state in ("error", "cancel"):
+            self._on_payment_failure(tx_sudo, amount)
+
+    def _on_payment_failure(self, tx_sudo, amount):
+        """A charge failed: past due, customer told, retry scheduled or final action."""
+        self.ensure_one()
+        sub = self.subscription_id
+        plan = sub.plan_id
+        now = fields.Datetime.now()
+        first_failure = self.payment_first_failure or now
+        message = tx_sudo.state_message or tx_sudo.state
+        self._log_event(
+            "error",
+            self.env._(
+                "Payment %(reference)s of %(amount)s failed: %(message)s",
+                reference=tx_sudo.reference,
+                amount=amount,
+                message=message,
+            ),
+            tx_sudo,
         )
-        if tx_sudo.state in ("error", "cancel"):
-            sub._set_past_due()
+        sub._set_past_due()
+        if tx_sudo.recurring_needs_authentication:
+            # No retry loop against a card that needs the customer.
+            self.write(
+                {
+                    "payment_first_failure": first_failure,
+                    "payment_action_required": True,
+                    "next_payment_retry": False,
+                }
+            )
+            sub._send_template(
+                "recurring_subscriptions.mail_template_payment_action_required", self
+            )
+            sub.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Customer must authenticate a payment"),
+                note=message,
+                user_id=sub.user_id.id or self.env.uid,
+            )
+            return
+        retry_at = dunning.next_retry(
+            first_failure,
+            plan._get_retry_days(),
+            self.payment_attempt_count,
+            plan.dunning_max_attempts,
+        )
+        self.write({"payment_first_failure": first_failure, "next_payment_retry": retry_at})
+        if retry_at:
+            if self.payment_attempt_count == 1:
+                sub._send_template("recurring_subscriptions.mail_template_payment_failed", self)
+            return
+        sub._apply_dunning_final_action(self)

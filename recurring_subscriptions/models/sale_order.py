@@ -135,11 +135,20 @@ class SaleOrder(models.Model):
             "plan_id": plan.id,
             "source_order_id": self.id,
             "start_date": start,
+            "payment_token_id": self._get_recurring_payment_token().id,
             "line_ids": [
                 fields.Command.create(line._prepare_recurring_subscription_line_values())
                 for line in lines
             ],
         }
+
+    def _get_recurring_payment_token(self):
+        """The card saved while paying this order, if any (latest first)."""
+        self.ensure_one()
+        transactions = self.sudo().transaction_ids.filtered(
+            lambda t: t.token_id.active and t.state in ("done", "authorized", "pending")
+        )
+        return transactions.sorted("id", reverse=True)[:1].token_id
 
     def _prepare_invoice(self):
         values = super()._prepare_invoice()

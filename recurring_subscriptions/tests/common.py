@@ -100,3 +100,35 @@ class RecurringCommon(TransactionCase):
 
     def _run_cron(self):
         self.env["recurring.subscription"]._cron_process_due()
+
+
+class RecurringPaymentCommon(RecurringCommon):
+    """Adds a card plan and saved cards of the `payment_demo` provider, whose
+    `demo_simulated_state` decides how each charge ends."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.provider = cls.env.ref("payment.payment_provider_demo")
+        cls.provider.write({"state": "test"})
+        cls.payment_method = cls.env.ref("payment_demo.payment_method_demo")
+        cls.plan_card = cls.env["recurring.plan"].create(
+            {"name": "Monthly by card", "payment_mode": "token"}
+        )
+        cls.product_desk.recurring_product_plan_ids = [
+            Command.create({"plan_id": cls.plan_card.id})
+        ]
+
+    @classmethod
+    def _token(cls, state="done", partner=None, **values):
+        return cls.env["payment.token"].create(
+            {
+                "provider_id": cls.provider.id,
+                "payment_method_id": cls.payment_method.id,
+                "partner_id": (partner or cls.partner).id,
+                "payment_details": "4242",
+                "provider_ref": "demo-customer",
+                "demo_simulated_state": state,
+                **values,
+            }
+        )

@@ -3,42 +3,16 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.fields import Command
 from odoo.tests import tagged
 
 from odoo.addons.payment.models.payment_transaction import PaymentTransaction
 
-from .common import RecurringCommon
+from .common import RecurringPaymentCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPaymentToken(RecurringCommon):
+class TestPaymentToken(RecurringPaymentCommon):
     """Renewals paid with a saved card, through the payment framework (payment_demo)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.provider = cls.env.ref("payment.payment_provider_demo")
-        cls.provider.write({"state": "test"})
-        cls.payment_method = cls.env.ref("payment_demo.payment_method_demo")
-        cls.plan_card = cls.env["recurring.plan"].create(
-            {"name": "Monthly by card", "payment_mode": "token"}
-        )
-        cls.product_desk.recurring_product_plan_ids = [
-            Command.create({"plan_id": cls.plan_card.id})
-        ]
-
-    def _token(self, state="done", partner=None):
-        return self.env["payment.token"].create(
-            {
-                "provider_id": self.provider.id,
-                "payment_method_id": self.payment_method.id,
-                "partner_id": (partner or self.partner).id,
-                "payment_details": "4242",
-                "provider_ref": "demo-customer",
-                "demo_simulated_state": state,
-            }
-        )
 
     def _card_subscription(self, token, partner=None):
         sub = self._create_subscription(
@@ -94,25 +68,34 @@ class TestPaymentToken(RecurringCommon):
         )
         self.assertEqual(sub.state, "active")
 
-    @freeze_time("2026-01-31")
-    def test_provider_failure_is_isolated_to_its_subscription(self):
-        sub_ok = self._card_subscription(self._token("done"))
-        sub_down = self._card_subscription(
-            self._token("done", self.partner_b), partner=self.partner_b
-        )
-        original = PaymentTransaction._send_payment_request
+    def test_unreachable_provider_resends_the_same_transaction_later(self):
+        with freeze_time("2026-01-31 09:00"):
+            sub_ok = self._card_subscription(self._token("done"))
+            sub_down = self._card_subscription(
+                self._token("done", self.partner_b), partner=self.partner_b
+            )
+            original = PaymentTransaction._send_payment_request
 
-        def send(tx):
-            if tx.partner_id == self.partner_b:
-                raise ConnectionError("provider unreachable")
-            return original(tx)
+            def send(tx):
+                if tx.partner_id == self.partner_b:
+                    raise ConnectionError("provider unreachable")
+                return original(tx)
 
-        with patch.object(PaymentTransaction, "_send_payment_request", send):
-            self._run_cron()
+            with patch.object(PaymentTransaction, "_send_payment_request", send):
+                self._run_cron()
         self.assertIn(sub_ok.invoice_ids.payment_state, ("paid", "in_payment"))
-        self.assertEqual(sub_down.occurrence_ids.transaction_ids.state, "error")
-        self.assertEqual(sub_down.state, "past_due")
-        self.assertEqual(
-            sub_down.next_date, date(2026, 2, 28), "the period itself was renewed once"
+        tx = sub_down.occurrence_ids.transaction_ids
+        self.assertEqual(tx.state, "draft", "nothing was charged: the charge is rolled back")
+        self.assertEqual(sub_down.state, "active", "an outage is not the customer's fault")
+        self.assertTrue(
+            sub_down.event_ids.filtered(lambda e: e.is_error and "will be sent again" in e.message)
         )
+        self.assertEqual(sub_down.next_date, date(2026, 2, 28), "the period was renewed once")
+        with freeze_time("2026-01-31 10:00"):
+            self._run_cron()
+        self.assertEqual(
+            sub_down.occurrence_ids.transaction_ids, tx, "same transaction, no new one"
+        )
+        self.assertEqual(tx.state, "done")
+        self.assertIn(sub_down.invoice_ids.payment_state, ("paid", "in_payment"))
         self.assertEqual(len(sub_down.order_ids), 1)

@@ -1,0 +1,99 @@
+from odoo.tests import new_test_user
+
+from .common import RecurringCommon
+
+
+class RecurringPortalCommon(RecurringCommon):
+    """Portal customers (Alice, Bob), a salesperson and helpers for the portal tests."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(
+            cls.env,
+            login="rs_portal_salesman",
+            groups="sales_team.group_sale_salesman",
+            email="sales@example.com",
+        )
+        # The portal users keep their partner's name and email (new_test_user would rename it).
+        cls.portal_alice = cls._portal_user("rs_portal_alice", cls.partner)
+        cls.portal_bob = cls._portal_user("rs_portal_bob", cls.partner_b)
+        cls.reason_expensive = cls.env.ref("recurring_subscriptions.close_reason_too_expensive")
+        cls.reason_internal = cls.env.ref("recurring_subscriptions.close_reason_payment_failed")
+        cls.provider = cls.env.ref("payment.payment_provider_demo")
+        cls.provider.write({"state": "test"})
+        cls.payment_method = cls.env.ref("payment_demo.payment_method_demo")
+        cls.plan_card = cls.env["recurring.plan"].create(
+            {"name": "Monthly by card", "payment_mode": "token"}
+        )
+        cls.product_desk.recurring_product_plan_ids = [(0, 0, {"plan_id": cls.plan_card.id})]
+
+    @classmethod
+    def _portal_user(cls, login, partner):
+        return new_test_user(
+            cls.env,
+            login=login,
+            password=f"{login}_pwd",
+            groups="base.group_portal",
+            partner_id=partner.id,
+            name=partner.name,
+            email=partner.email,
+        )
+
+    @classmethod
+    def _running_subscription(cls, today, plan=None, partner=None, start=None, **values):
+        """An active subscription whose period starting on ``start`` is already renewed."""
+        sub = cls._create_subscription(
+            plan=plan, partner=partner, start=start or today, user_id=cls.salesman.id, **values
+        )
+        sub.action_start()
+        cls.env["recurring.subscription"]._renew_due(today, restrict_ids=sub.ids)
+        return sub
+
+    def _token(self, partner=None, company=None):
+        provider = self.provider
+        if company:
+            provider = self.provider.copy({"company_id": company.id, "state": "test"})
+        return self.env["payment.token"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": self.payment_method.id,
+                "partner_id": (partner or self.partner).id,
+                "payment_details": "4242",
+                "provider_ref": "demo-customer",
+            }
+        )
+
+    def _coming(self, sub):
+        """The planned periods after the one already renewed, in date order."""
+        return sub.occurrence_ids.filtered(
+            lambda o: o.state in ("planned", "skipped") and o.period_start >= sub.next_date
+        ).sorted("period_start")
+
+    def assertCustomerTold(self, sub, partner, text):
+        """A confirmation email about ``text`` went to ``partner``."""
+        messages = sub.message_ids.filtered(
+            lambda m: m.subtype_id == self.env.ref("mail.mt_comment") and text in (m.body or "")
+        )
+        self.assertTrue(messages, f"no confirmation containing {text!r}")
+        self.assertIn(partner, messages.partner_ids)
+        notifications = self.env["mail.notification"].search(
+            [
+                ("mail_message_id", "in", messages.ids),
+                ("res_partner_id", "=", partner.id),
+                ("notification_type", "=", "email"),
+            ]
+        )
+        self.assertTrue(notifications, f"{partner.name} was not emailed")
+
+    def assertShopTold(self, sub, text):
+        """A note about ``text`` notified the salesperson, and an event logged it."""
+        subtype = self.env.ref("recurring_subscriptions.mt_subscription_portal_change")
+        notes = sub.message_ids.filtered(
+            lambda m: m.subtype_id == subtype and text in (m.body or "")
+        )
+        self.assertTrue(notes, f"no note containing {text!r}")
+        self.assertTrue(notes.subtype_id.internal)
+        self.assertIn(self.salesman.partner_id, notes.partner_ids)
+        events = sub.event_ids.filtered(lambda e: e.event_type == "info" and text in e.message)
+        self.assertTrue(events, f"no event containing {text!r}")
