@@ -12,7 +12,10 @@ then measures:
   (``create`` with a list, ``action_confirm``, ``_create_invoices``,
   ``action_post``), nothing else;
 - cron: one run of ``recurring.subscription._cron_process_due()``;
-- invoice-only: the same with a plan whose renewals invoice directly.
+- invoice-only: the same with a plan whose renewals invoice directly;
+- card: the same paid with a saved card (``payment_demo`` token, always
+  accepted): an ``offline`` transaction per renewal, the invoice paid and
+  reconciled, a receipt queued.
 
 It prints milliseconds and SQL queries per renewal and the cron/floor ratio.
 Nothing here is a test: the figures depend on the machine.
@@ -35,6 +38,7 @@ def parse_args():
         "-n", type=int, action="append", dest="sizes", help="subscriptions (repeatable)"
     )
     parser.add_argument("--skip-invoice-only", action="store_true")
+    parser.add_argument("--skip-card", action="store_true")
     args = parser.parse_args()
     args.sizes = args.sizes or [1000]
     return args
@@ -106,14 +110,36 @@ class Bench:
         assert len(invoices) == self.size
         return measure
 
+    def create_tokens(self):
+        env = self.env
+        provider = env.ref("payment.payment_provider_demo")
+        provider.state = "test"
+        method = env.ref("payment_demo.payment_method_demo")
+        self.tokens = env["payment.token"].create(
+            [
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": method.id,
+                    "partner_id": partner.id,
+                    "payment_details": "4242",
+                    "provider_ref": f"bench-{partner.id}",
+                    "demo_simulated_state": "done",
+                }
+                for partner in self.partners
+            ]
+        )
+        env.cr.commit()
+
     def create_subscriptions(self):
         env = self.env
+        tokens = getattr(self, "tokens", None)
         subs = env["recurring.subscription"].create(
             [
                 {
                     "partner_id": partner.id,
                     "plan_id": self.plan.id,
                     "start_date": self.today,
+                    "payment_token_id": tokens[index].id if tokens else False,
                     "line_ids": [
                         Command.create(
                             {
@@ -125,7 +151,7 @@ class Bench:
                         )
                     ],
                 }
-                for partner in self.partners
+                for index, partner in enumerate(self.partners)
             ]
         )
         subs.action_start()
@@ -163,7 +189,7 @@ class Measure:
         return self.seconds * 1000 / size, self.queries / size
 
 
-def run_size(registry, size, invoice_only):
+def run_size(registry, size, invoice_only, card):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         bench = Bench(env, size, f"n{size}")
@@ -176,6 +202,19 @@ def run_size(registry, size, invoice_only):
             bench_inv = Bench(env, size, f"inv{size}")
             bench_inv.setup({"create_order": False, "confirm_order": False})
             results["invoice-only"] = bench_inv.cron(bench_inv.create_subscriptions()).per(size)
+        if card:
+            bench_card = Bench(env, size, f"card{size}")
+            bench_card.setup({"payment_mode": "token"})
+            bench_card.create_tokens()
+            subs = bench_card.create_subscriptions()
+            results["card"] = bench_card.cron(subs).per(size)
+            paid = env["account.move"].search_count(
+                [
+                    ("recurring_subscription_id", "in", subs.ids),
+                    ("payment_state", "in", ("paid", "in_payment")),
+                ]
+            )
+            assert paid == size, f"{paid} card renewals paid out of {size}"
     return results
 
 
@@ -186,10 +225,11 @@ def main():
     )
     registry = odoo.modules.registry.Registry(args.database)
     # Warm-up: load templates, caches and code paths once.
-    run_size(registry, 20, invoice_only=not args.skip_invoice_only)
+    options = {"invoice_only": not args.skip_invoice_only, "card": not args.skip_card}
+    run_size(registry, 20, **options)
     table = {}
     for size in args.sizes:
-        table[size] = run_size(registry, size, invoice_only=not args.skip_invoice_only)
+        table[size] = run_size(registry, size, **options)
         floor_ms, _floor_q = table[size]["floor"]
         print(f"\nN = {size}")
         for name, (ms, queries) in table[size].items():

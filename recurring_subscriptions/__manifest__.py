@@ -6,7 +6,7 @@
     "author": "Recurring Subscriptions developers",
     "website": "https://example.com/recurring_subscriptions",
     "license": "LGPL-3",
-    "depends": ["sale", "payment_stripe"],
+    "depends": ["sale", "payment_stripe", "website_sale"],
     "external_dependencies": {"python": []},
     "data": [
         "security/recurring_subscriptions_groups.xml",
@@ -32,6 +32,7 @@
         "views/res_partner_views.xml",
         "views/recurring_portal_templates.xml",
         "views/recurring_subscription_portal_views.xml",
+        "views/website_sale_templates.xml",
         "views/recurring_credit_type_views.xml",
         "views/recurring_credit_entry_views.xml",
         "views/recurring_booking_resource_views.xml",
@@ -48,6 +49,10 @@
         "demo/recurring_credit_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "recurring_subscriptions/static/src/js/website_sale_recurring.js",
+            "recurring_subscriptions/static/src/js/payment_recurring.js",
+        ],
         "web.assets_tests": [
             "recurring_subscriptions/static/tests/tours/**/*",
         ],

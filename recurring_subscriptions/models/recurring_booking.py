@@ -128,7 +128,6 @@ class RecurringBooking(models.Model):
             )
 
     @api.depends("state", "cancel_deadline")
-    @api.depends_context("uid")
     def _compute_can_cancel_with_refund(self):
         now = fields.Datetime.now()
         for booking in self:
@@ -187,6 +186,8 @@ class RecurringBooking(models.Model):
 
     def action_cancel(self):
         """Cancel; before the deadline, the credits spent are given back."""
+        # The ledger is written as superuser below: check the caller's right first.
+        self.check_access("write")
         self._check_transition("cancelled")
         now = fields.Datetime.now()
         for booking in self:
@@ -256,6 +257,29 @@ class RecurringBooking(models.Model):
         booking._confirm(pay_difference=pay_difference)
         return booking
 
+    @api.model
+    def _portal_get_quote(self, partner, resource, start, stop):
+        """What booking ``resource`` from ``start`` to ``stop`` would cost ``partner``.
+
+        :return: dict with ``cost``, ``available`` and ``missing`` credits (floats),
+            ``unit`` (label) and ``can_pay_difference`` (the resource sells credits)
+        """
+        cost = available = credit_ledger.ZERO
+        credit_type = resource.credit_type_id
+        if credit_type:
+            cost = credit_type._get_credit_cost(resource, start, stop)
+            available = self.env["recurring.credit.entry"]._get_available(
+                partner, credit_type, resource.company_id
+            )
+        missing = max(cost - available, credit_ledger.ZERO)
+        return {
+            "cost": float(cost),
+            "available": float(available),
+            "missing": float(missing),
+            "unit": credit_type.unit_label or "",
+            "can_pay_difference": bool(missing and resource.product_id),
+        }
+
     def _portal_cancel(self, partner):
         """Cancel this coming booking of ``partner`` (credits back before the deadline)."""
         self.ensure_one()
@@ -291,6 +315,8 @@ class RecurringBooking(models.Model):
         return not self.cancel_deadline or now <= self.cancel_deadline
 
     def _confirm(self, pay_difference=False):
+        # The ledger is written as superuser below: check the caller's right first.
+        self.check_access("write")
         self._check_transition("confirmed")
         # Capacity: one confirmation at a time per resource (see _lock_for_booking).
         self.resource_id._lock_for_booking()

@@ -45,7 +45,7 @@ class RecurringBookingResource(models.Model):
     description = fields.Html(translate=True)
     color = fields.Integer()
     booking_ids = fields.One2many("recurring.booking", "resource_id", string="Bookings")
-    booking_count = fields.Integer(compute="_compute_booking_count", string="Bookings")
+    booking_count = fields.Integer(compute="_compute_booking_count", string="Confirmed Bookings")
     reserving_line_ids = fields.One2many(
         "recurring.subscription.line", "booking_resource_id", string="Reserved by"
     )

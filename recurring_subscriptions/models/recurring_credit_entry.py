@@ -137,7 +137,7 @@ class RecurringCreditEntry(models.Model):
     ]
 
     def init(self):
-        super().init()
+        result = super().init()
         # Idempotency keys: PostgreSQL refuses a second grant for one period or
         # invoice line, a second write-off of a grant, a second reversal.
         for statement in (
@@ -156,6 +156,7 @@ class RecurringCreditEntry(models.Model):
             "WHERE is_grant AND remaining > 0",
         ):
             self.env.cr.execute(statement)
+        return result
 
     # ------------------------------------------------------------------
     # Computes
@@ -528,8 +529,13 @@ class RecurringCreditEntry(models.Model):
             "recurring_subscriptions.mail_template_credit_granted", raise_if_not_found=False
         )
         to_notify = self.filtered(lambda g: g.credit_type_id.notify_grant)
-        if template and to_notify:
-            template.sudo().send_mail_batch(to_notify.ids)
+        if not (template and to_notify):
+            return
+        try:
+            with self.env.cr.savepoint():
+                template.sudo().send_mail_batch(to_notify.ids)
+        except Exception:  # a broken email never blocks a grant (or the renewal behind it)
+            _logger.exception("Could not email the credit grants %s", to_notify.ids)
 
     # ------------------------------------------------------------------
     # Cron: write off expired credits, remind before expiry

@@ -81,7 +81,6 @@ class RecurringPlan(models.Model):
     # Credits: booking credits granted each period (see recurring.credit.entry)
     credit_type_id = fields.Many2one(
         "recurring.credit.type",
-        string="Credit Type",
         check_company=True,
         help="Booking credits granted to subscribers every period.",
     )

@@ -386,7 +386,7 @@ class RecurringSubscription(models.Model):
                     )
                 )
 
-    def _start(self, today, first_period_done_by=None):
+    def _start(self, today, first_period_done_by=None, period_count=None):
         """Compute the schedule and move out of draft.
 
         :param first_period_done_by: the sale order that pays for period 0 (the source
@@ -400,9 +400,10 @@ class RecurringSubscription(models.Model):
             trial_end = periods.trial_end(self.start_date, plan.trial_unit, plan.trial_interval)
             anchor = trial_end
         values = {"anchor_date": anchor, "trial_end_date": trial_end, "next_date": anchor}
-        if plan.duration_type == "limited" and not self.end_date:
+        count = period_count or (plan.duration_count if plan.duration_type == "limited" else 0)
+        if count and not self.end_date:
             values["end_date"] = periods.end_after_periods(
-                anchor, plan.billing_unit, plan.billing_interval, plan.duration_count
+                anchor, plan.billing_unit, plan.billing_interval, count
             )
         if self.start_date > today:
             state = "future"

@@ -421,37 +421,48 @@ class RecurringSubscriptionOccurrence(models.Model):
         self.env.ref("account.ir_cron_account_move_send")._trigger()
 
     def _charge_each(self):
-        """Charge every period alone: one failure never stops the others."""
+        """Charge every period alone: one failure never stops the others.
+
+        The transaction is recorded and committed (outside tests) before the
+        provider is called, so a crash after the call can never lead to a second
+        charge for the period. No commit happens inside a savepoint.
+        """
         for occurrence in self:
             try:
                 with self.env.cr.savepoint():
-                    occurrence._charge_token()
+                    tx_sudo = occurrence._create_charge_transaction()
             except Exception as error:  # one charge never stops the others
                 _logger.warning("Charge for %s failed: %s", occurrence.display_name, error)
                 occurrence._log_event(
                     "error",
                     self.env._("The payment could not be started: %(error)s", error=error),
                 )
+                continue
+            if tx_sudo:
+                occurrence.subscription_id._commit_if_allowed()
+                occurrence._send_transaction(tx_sudo)
 
-    def _charge_token(self):
-        """Charge the subscription's saved payment method for this period's invoice.
+    def _create_charge_transaction(self):
+        """Record a new offline transaction for this period's invoice (not sent yet).
 
-        Every attempt is a new transaction (a new reference, hence a new idempotency
-        key at the provider). The transaction is recorded, and committed outside
-        tests, before the provider is called, so a crash after the call can never
-        lead to a second charge for the period; nothing is charged while another
+        Every attempt is a new transaction (a new reference, hence a new
+        idempotency key at the provider); nothing is charged while another
         transaction of the period is still open.
+
+        :return: the transaction (sudo), or an empty recordset when there is
+            nothing to charge
         """
         self.ensure_one()
         sub = self.subscription_id
         invoice = self.invoice_id
         token = sub.payment_token_id
+        no_charge = self.env["payment.transaction"]
         if self.transaction_ids.filtered(
             lambda t: t.state in ("draft", "pending", "authorized", "done")
         ):
-            return self.env["payment.transaction"]
+            return no_charge
         if invoice.payment_state in ("paid", "in_payment") or not token.active:
-            return self.env["payment.transaction"]
+            return no_charge
         tx_sudo = (
             self.env["payment.transaction"]
             .sudo()
@@ -479,8 +490,6 @@ class RecurringSubscriptionOccurrence(models.Model):
                 "next_payment_retry": False,
             }
         )
-        sub._commit_if_allowed()
-        self._send_transaction(tx_sudo)
         return tx_sudo
 
     def _send_transaction(self, tx_sudo):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..utils import periods
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
@@ -18,6 +20,27 @@ class SaleOrderLine(models.Model):
     recurring_allowed_plan_ids = fields.Many2many(
         related="product_template_id.recurring_plan_ids", string="Allowed Plans"
     )
+    recurring_start_date = fields.Date(
+        string="Subscription Start",
+        help="Leave empty to start on the order date. A later start charges nothing today.",
+    )
+    recurring_end_date = fields.Date(string="Subscription End")
+    recurring_period_count = fields.Integer(
+        string="Number of Deliveries",
+        help="Ends the subscription after this many periods (0: as the plan says).",
+    )
+    recurring_deferred = fields.Boolean(
+        string="Nothing Due Today",
+        compute="_compute_recurring_deferred",
+        help="A free trial or a later start: the first period is charged by the renewal, "
+        "not by this order.",
+    )
+    recurring_price_unit = fields.Float(
+        string="Price per Period",
+        digits="Product Price",
+        compute="_compute_recurring_price_unit",
+        help="What each period will cost, even when nothing is due today.",
+    )
 
     @api.depends("product_id")
     def _compute_recurring_plan_id(self):
@@ -28,7 +51,27 @@ class SaleOrderLine(models.Model):
             elif line.recurring_plan_id not in template.recurring_plan_ids:
                 line.recurring_plan_id = template.recurring_plan_ids[:1]
 
-    @api.depends("recurring_plan_id")
+    @api.depends("recurring_plan_id", "recurring_start_date", "order_id.date_order")
+    def _compute_recurring_deferred(self):
+        for line in self:
+            plan = line.recurring_plan_id
+            order_day = fields.Date.context_today(line, line.order_id.date_order or None)
+            line.recurring_deferred = bool(plan) and (
+                bool(plan.trial_interval)
+                or bool(line.recurring_start_date and line.recurring_start_date > order_day)
+            )
+
+    @api.depends("recurring_plan_id", "price_unit", "product_id", "product_uom")
+    def _compute_recurring_price_unit(self):
+        for line in self:
+            if not line.recurring_plan_id:
+                line.recurring_price_unit = 0.0
+            elif line.recurring_deferred:
+                line.recurring_price_unit = line._get_recurring_period_price()
+            else:
+                line.recurring_price_unit = line.price_unit
+
+    @api.depends("recurring_plan_id", "recurring_start_date")
     def _compute_price_unit(self):
         return super()._compute_price_unit()
 
@@ -42,6 +85,22 @@ class SaleOrderLine(models.Model):
             if row.discount:
                 line.discount = row.discount
         return result
+
+    @api.constrains("recurring_start_date", "recurring_end_date", "recurring_period_count")
+    def _check_recurring_dates(self):
+        for line in self.filtered("recurring_plan_id"):
+            start = line.recurring_start_date or fields.Date.context_today(
+                line, line.order_id.date_order or None
+            )
+            if line.recurring_end_date and line.recurring_end_date < start:
+                raise ValidationError(
+                    self.env._(
+                        "%(product)s: the subscription cannot end before it starts.",
+                        product=line.product_id.display_name,
+                    )
+                )
+            if line.recurring_period_count < 0:
+                raise ValidationError(self.env._("The number of deliveries cannot be negative."))
 
     @api.constrains("recurring_plan_id", "product_id")
     def _check_recurring_plan(self):
@@ -68,6 +127,13 @@ class SaleOrderLine(models.Model):
                 )
 
     def _get_display_price(self):
+        if self.recurring_deferred:
+            return 0.0  # charged by the first renewal, after the trial or at the start
+        return self._get_recurring_period_price()
+
+    def _get_recurring_period_price(self):
+        """Price of one period: the plan's fixed price, else the pricelist's."""
+        self.ensure_one()
         if self.recurring_plan_id:
             row = self.product_template_id.recurring_product_plan_ids.filtered(
                 lambda r: r.plan_id == self.recurring_plan_id
@@ -92,7 +158,73 @@ class SaleOrderLine(models.Model):
             "quantity": self.product_uom_qty,
             "product_uom_id": self.product_uom.id,
             "price_mode": "fixed",
-            "price_unit": self.price_unit,
+            "price_unit": self.recurring_price_unit if self.recurring_deferred else self.price_unit,
             "discount": self.discount,
             "tax_ids": [fields.Command.set(self.tax_id.ids)],
+        }
+
+    # ------------------------------------------------------------------
+    # Website (e-shop): what the cart, checkout and confirmation show
+    # ------------------------------------------------------------------
+
+    def _get_recurring_subscription_key(self):
+        """Lines with the same key make one subscription (plan, start, end, deliveries)."""
+        self.ensure_one()
+        return (
+            self.recurring_plan_id.id,
+            self.recurring_start_date or False,
+            self.recurring_end_date or False,
+            self.recurring_period_count or 0,
+        )
+
+    def _get_recurring_shop_summary(self):
+        """The schedule of the subscription this line will create, as the shop shows it.
+
+        Dates follow ``recurring.subscription._start``: the first period starts on the
+        chosen start date (today by default); a trial moves the first payment to its
+        end; the period paid by this order is followed by the next payment one
+        interval later.
+
+        :return: dict with ``plan``, ``label`` ("every 2 weeks"), ``start_date``,
+            ``trial_end`` (or False), ``next_date`` (first payment after today's),
+            ``end_date`` (or False), ``due_today`` (whether this order charges the first
+            period) and ``period_amount`` (one period, with or without taxes as the
+            website shows prices)
+        """
+        self.ensure_one()
+        plan = self.recurring_plan_id
+        start = self.recurring_start_date or fields.Date.context_today(self)
+        trial_end = (
+            periods.trial_end(start, plan.trial_unit, plan.trial_interval)
+            if plan.trial_interval
+            else False
+        )
+        anchor = trial_end or start
+        unit, interval = plan.billing_unit, plan.billing_interval
+        count = self.recurring_period_count or (
+            plan.duration_count if plan.duration_type == "limited" else 0
+        )
+        end_date = self.recurring_end_date or (
+            count and periods.end_after_periods(anchor, unit, interval, count)
+        )
+        unit_price = self.recurring_price_unit * (1.0 - (self.discount or 0.0) / 100.0)
+        taxes = self.tax_id.compute_all(
+            unit_price, self.currency_id, self.product_uom_qty, self.product_id, self.order_partner_id
+        )
+        tax_display = self.order_id.website_id.show_line_subtotals_tax_selection
+        return {
+            "plan": plan,
+            "label": plan.recurrence_label,
+            "start_date": start,
+            "trial_end": trial_end,
+            "next_date": (
+                anchor
+                if self.recurring_deferred
+                else periods.period_start(anchor, unit, interval, 1)
+            ),
+            "end_date": end_date or False,
+            "due_today": not self.recurring_deferred,
+            "period_amount": taxes[
+                "total_included" if tax_display == "tax_included" else "total_excluded"
+            ],
         }

@@ -153,6 +153,19 @@ class TestBookings(CreditCommon):
     def test_portal_books_and_cancels_for_its_own_customer(self):
         self._grant(2, expiry=date(2026, 3, 31))
         Booking = self.Booking.sudo()
+        quote = Booking._portal_get_quote(self.partner, self.room, at(8), at(11))
+        self.assertEqual(
+            quote,
+            {
+                "cost": 3,
+                "available": 0,
+                "missing": 3,
+                "unit": "hours",
+                "can_pay_difference": True,
+            },
+        )
+        quote = Booking._portal_get_quote(self.partner, self.desk, at(8), at(17))
+        self.assertEqual((quote["cost"], quote["available"], quote["missing"]), (2, 2, 0))
         booking = Booking._portal_book(self.partner, self.open_space, at(8), at(12))
         self.assertEqual((booking.state, booking.credits_spent), ("confirmed", 1))
         with self.assertRaisesRegex(UserError, "already started"):

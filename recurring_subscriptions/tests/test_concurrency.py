@@ -118,3 +118,79 @@ class TestTwoWorkers(TransactionCase):
                     env.flush_all()
         finally:
             self._cleanup(ids)
+
+
+@tagged("post_install", "-at_install")
+class TestCronWithRealCommits(TransactionCase):
+    """The cron as it runs in production: committing per batch and per charge.
+
+    A commit inside a savepoint would destroy the savepoint and abort the run;
+    ordinary tests cannot see it because commits are skipped in tests.
+    """
+
+    def test_cron_commits_between_steps_without_breaking_savepoints(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            provider = env.ref("payment.payment_provider_demo")
+            provider.state = "test"
+            card_plan = env["recurring.plan"].create(
+                {"name": "Commit card", "payment_mode": "token"}
+            )
+            manual_plan = env["recurring.plan"].create(
+                {"name": "Commit manual", "payment_mode": "manual"}
+            )
+            product = env["product.product"].create(
+                {
+                    "name": "Commit box",
+                    "type": "service",
+                    "invoice_policy": "order",
+                    "taxes_id": [Command.clear()],
+                    "recurring_ok": True,
+                    "recurring_product_plan_ids": [
+                        Command.create({"plan_id": card_plan.id}),
+                        Command.create({"plan_id": manual_plan.id}),
+                    ],
+                }
+            )
+            partner = env["res.partner"].create(
+                {"name": "Commit customer", "email": "c@example.com"}
+            )
+            token = env["payment.token"].create(
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": env.ref("payment_demo.payment_method_demo").id,
+                    "partner_id": partner.id,
+                    "payment_details": "4242",
+                    "provider_ref": "commit",
+                    "demo_simulated_state": "done",
+                }
+            )
+            subs = env["recurring.subscription"].create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "plan_id": plan.id,
+                        "start_date": date.today(),
+                        "payment_token_id": token.id if plan == card_plan else False,
+                        "line_ids": [Command.create({"product_id": product.id, "price_unit": 9.0})],
+                    }
+                    for plan in (card_plan, manual_plan)
+                ]
+            )
+            subs.action_start()
+            cr.commit()
+            try:
+                env["recurring.subscription"].with_context(
+                    recurring_force_commit=True
+                )._cron_process_due()
+                cr.commit()
+                card_sub, manual_sub = subs
+                self.assertIn(card_sub.invoice_ids.payment_state, ("paid", "in_payment"))
+                self.assertEqual(card_sub.occurrence_ids.transaction_ids.state, "done")
+                self.assertEqual(manual_sub.invoice_ids.state, "posted")
+                self.assertFalse(subs.event_ids.filtered("is_error"))
+            finally:
+                cr.rollback()
+                # Leave nothing the other tests' cron runs could pick up.
+                subs._action_close(env.ref("recurring_subscriptions.close_reason_not_needed"))
+                cr.commit()

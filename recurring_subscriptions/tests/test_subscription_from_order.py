@@ -122,3 +122,58 @@ class TestSubscriptionFromOrder(RecurringCommon):
         order = self._create_order([{"product_id": self.product_box.id}])
         self.assertEqual(order.order_line.recurring_plan_id, self.plan_weekly)
         self.assertTrue(order.has_recurring_lines)
+
+    @freeze_time("2026-03-10")
+    def test_later_start_charges_nothing_today_and_bills_from_the_start(self):
+        order = self._create_order(
+            [
+                {
+                    "product_id": self.product_desk.id,
+                    "recurring_plan_id": self.plan_monthly.id,
+                    "recurring_start_date": "2026-04-01",
+                    "recurring_period_count": 3,
+                },
+                {"product_id": self.product_plain.id},
+            ]
+        )
+        desk = order.order_line.filtered("recurring_plan_id")
+        self.assertTrue(desk.recurring_deferred)
+        self.assertEqual(desk.price_unit, 0.0, "nothing is due today for the later start")
+        self.assertEqual(desk.recurring_price_unit, 200.0)
+        self.assertEqual(order.amount_untaxed, 10.0, "only the one-off product is paid today")
+        order.action_confirm()
+        sub = order.recurring_source_subscription_ids
+        self.assertEqual(sub.state, "future")
+        self.assertEqual(sub.line_ids.price_unit, 200.0, "renewals bill the real price")
+        self.assertEqual(str(sub.next_date), "2026-04-01")
+        self.assertEqual(str(sub.end_date), "2026-06-30", "three deliveries")
+        with freeze_time("2026-04-01"):
+            self._run_cron()
+        self.assertEqual(sub.state, "active")
+        self.assertEqual(sub.invoice_ids.amount_untaxed, 200.0)
+
+    @freeze_time("2026-03-10")
+    def test_trial_plan_charges_nothing_today(self):
+        self.plan_monthly.trial_interval = 14
+        order = self._create_order(
+            [{"product_id": self.product_desk.id, "recurring_plan_id": self.plan_monthly.id}]
+        )
+        self.assertEqual(order.amount_total, 0.0)
+        order.action_confirm()
+        sub = order.recurring_source_subscription_ids
+        self.assertEqual(sub.state, "trial")
+        self.assertEqual(str(sub.next_date), "2026-03-24", "first charge when the trial ends")
+        self.assertEqual(sub.line_ids.price_unit, 200.0)
+
+    def test_subscription_cannot_end_before_it_starts_on_the_order(self):
+        with self.assertRaisesRegex(ValidationError, "cannot end before it starts"):
+            self._create_order(
+                [
+                    {
+                        "product_id": self.product_desk.id,
+                        "recurring_plan_id": self.plan_monthly.id,
+                        "recurring_start_date": "2026-04-01",
+                        "recurring_end_date": "2026-03-01",
+                    }
+                ]
+            )

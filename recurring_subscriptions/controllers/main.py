@@ -1,0 +1,138 @@
+from psycopg2.errors import LockNotAvailable
+
+from odoo import fields
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.fields import Command
+from odoo.http import request, route
+from odoo.tools import SQL, str2bool
+
+from odoo.addons.website_sale.controllers.main import WebsiteSale
+from odoo.addons.website_sale.controllers.payment import PaymentPortal
+
+
+class RecurringWebsiteSale(WebsiteSale):
+    """The e-shop for recurring products: plan choice, login, card saving, confirmation."""
+
+    def _prepare_product_values(self, product, category, search, **kwargs):
+        values = super()._prepare_product_values(product, category, search, **kwargs)
+        if product.recurring_ok:
+            values["recurring_plan_options"] = product._get_recurring_shop_plan_options(
+                request.website
+            )
+            values["recurring_today"] = fields.Date.context_today(request.env.user)
+        return values
+
+    def _check_cart(self, order_sudo):
+        """Subscriptions belong to a customer account: sign in before the checkout."""
+        redirection = super()._check_cart(order_sudo)
+        if redirection:
+            return redirection
+        if order_sudo.has_recurring_lines and request.env.user._is_public():
+            return request.redirect("/web/login?redirect=/shop/checkout")
+        return None
+
+    def _get_express_shop_payment_values(self, order, **kwargs):
+        """No express checkout for subscriptions: it skips the login and the saved card."""
+        values = super()._get_express_shop_payment_values(order, **kwargs)
+        if order.has_recurring_lines:
+            values["providers_sudo"] = values["providers_sudo"].browse()
+        return values
+
+    def _get_shop_payment_values(self, order, **kwargs):
+        values = super()._get_shop_payment_values(order, **kwargs)
+        if order.has_recurring_lines:
+            values.update(self._prepare_recurring_payment_values(order))
+        return values
+
+    def _prepare_recurring_payment_values(self, order_sudo):
+        """Terms to accept and, when nothing is due today, the card-saving form.
+
+        With nothing to pay (trials, later starts), the payment form runs in
+        validation mode: it saves a new card (a Stripe SetupIntent) and charges
+        nothing. Saved cards are not offered there, as validating one again would be a
+        payment.
+        """
+        values = {"recurring_terms_plans": order_sudo._get_recurring_terms_plans()}
+        if order_sudo._recurring_needs_card_validation():
+            values.update(
+                mode="validation",
+                allow_token_selection=False,
+                tokens_sudo=request.env["payment.token"].sudo(),
+                submit_button_label=request.env._("Save my card and subscribe"),
+                recurring_card_validation=True,
+            )
+        return values
+
+    @route()
+    def shop_payment_validate(self, sale_order_id=None, **post):
+        """A free cart is confirmed here without payment: not one with subscriptions,
+        whose card must be saved first (see `RecurringPaymentPortal`)."""
+        if sale_order_id is None:
+            order_sudo = request.website.sale_get_order()
+            if (
+                order_sudo
+                and order_sudo._recurring_needs_card_validation()
+                and not order_sudo.transaction_ids
+            ):
+                return request.redirect("/shop/payment")
+        return super().shop_payment_validate(sale_order_id=sale_order_id, **post)
+
+    def _prepare_shop_payment_confirmation_values(self, order):
+        values = super()._prepare_shop_payment_confirmation_values(order)
+        values["recurring_subscriptions"] = order.sudo().recurring_source_subscription_ids
+        return values
+
+
+class RecurringPaymentPortal(PaymentPortal):
+    """The shop's transaction route, for carts that create subscriptions."""
+
+    @route()
+    def shop_payment_transaction(self, order_id, access_token, **kwargs):
+        """Override of `website_sale`: record the terms acceptance; save the card of a
+        cart with nothing due today with a validation transaction."""
+        terms_accepted = str2bool(str(kwargs.pop("recurring_terms_accepted", False)))
+        try:
+            order_sudo = self._document_check_access("sale.order", order_id, access_token)
+        except MissingError:
+            raise
+        except AccessError as error:
+            raise ValidationError(request.env._("The access token is invalid.")) from error
+        if order_sudo.has_recurring_lines:
+            order_sudo._recurring_accept_terms(terms_accepted)
+            if order_sudo._recurring_needs_card_validation():
+                return self._recurring_create_validation_transaction(order_sudo, **kwargs)
+            kwargs["is_validation"] = False
+        return super().shop_payment_transaction(order_id, access_token, **kwargs)
+
+    def _recurring_create_validation_transaction(self, order_sudo, **kwargs):
+        """Create the transaction that saves the card of a cart with nothing due today.
+
+        When it is done, `sale`'s post-processing confirms the order (nothing was due),
+        which creates the subscriptions with the new card.
+        """
+        _ = request.env._
+        try:
+            request.env.cr.execute(
+                SQL("SELECT 1 FROM sale_order WHERE id = %s FOR NO KEY UPDATE NOWAIT", order_sudo.id)
+            )
+        except LockNotAvailable:
+            raise UserError(_("Payment is already being processed.")) from None
+        if order_sudo.state not in ("draft", "sent"):
+            raise ValidationError(_("This order is already confirmed or cancelled."))
+        order_sudo._check_cart_is_ready_to_be_paid()
+        self._validate_transaction_kwargs(kwargs)
+        if kwargs.get("flow") == "token":
+            raise ValidationError(_("Please enter the card that will pay your subscription."))
+        kwargs.update(
+            partner_id=order_sudo.partner_invoice_id.id,
+            currency_id=order_sudo.currency_id.id,
+            sale_order_id=order_sudo.id,
+            amount=None,
+            is_validation=True,
+        )
+        tx_sudo = self._create_transaction(
+            custom_create_values={"sale_order_ids": [Command.set([order_sudo.id])]}, **kwargs
+        )
+        request.session["__website_sale_last_tx_id"] = tx_sudo.id
+        self._validate_transaction_for_order(tx_sudo, order_sudo)
+        return tx_sudo._get_processing_values()
