@@ -10,6 +10,14 @@ from odoo.addons.website_sale.controllers.main import WebsiteSale
 from odoo.addons.website_sale.controllers.payment import PaymentPortal
 
 
+def _to_id(value):
+    """A record id posted by the browser, or 0 when it is missing or malformed."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 class RecurringWebsiteSale(WebsiteSale):
     """The e-shop for recurring products: plan choice, login, card saving, confirmation."""
 
@@ -67,14 +75,20 @@ class RecurringWebsiteSale(WebsiteSale):
     def shop_payment_validate(self, sale_order_id=None, **post):
         """A free cart is confirmed here without payment: not one with subscriptions,
         whose card must be saved first (see `RecurringPaymentPortal`)."""
-        if sale_order_id is None:
-            order_sudo = request.website.sale_get_order()
-            if (
-                order_sudo
-                and order_sudo._recurring_needs_card_validation()
-                and not order_sudo.transaction_ids
-            ):
-                return request.redirect("/shop/payment")
+        orders_sudo = request.env["sale.order"].sudo()
+        if sale_order_id is None:  # The order `super` confirms when it is free.
+            order_sudo = request.website.sale_get_order() or orders_sudo.browse(
+                request.session.get("sale_last_order_id")
+            )
+        else:
+            order_sudo = orders_sudo.browse(_to_id(sale_order_id))
+        order_sudo = order_sudo.exists()
+        if (
+            order_sudo.state in ("draft", "sent")
+            and order_sudo._recurring_needs_card_validation()
+            and not order_sudo.get_portal_last_transaction()
+        ):
+            return request.redirect("/shop/payment")
         return super().shop_payment_validate(sale_order_id=sale_order_id, **post)
 
     def _prepare_shop_payment_confirmation_values(self, order):
@@ -98,6 +112,13 @@ class RecurringPaymentPortal(PaymentPortal):
         except AccessError as error:
             raise ValidationError(request.env._("The access token is invalid.")) from error
         if order_sudo.has_recurring_lines:
+            env = request.env
+            provider_sudo = env["payment.provider"].sudo().browse(_to_id(kwargs.get("provider_id")))
+            method_id = _to_id(kwargs.get("payment_method_id"))
+            method_sudo = env["payment.method"].sudo().browse(method_id)
+            order_sudo._check_recurring_payment_option(
+                provider_sudo, method_sudo, kwargs.get("flow")
+            )
             order_sudo._recurring_accept_terms(terms_accepted)
             if order_sudo._recurring_needs_card_validation():
                 return self._recurring_create_validation_transaction(order_sudo, **kwargs)
@@ -113,7 +134,9 @@ class RecurringPaymentPortal(PaymentPortal):
         _ = request.env._
         try:
             request.env.cr.execute(
-                SQL("SELECT 1 FROM sale_order WHERE id = %s FOR NO KEY UPDATE NOWAIT", order_sudo.id)
+                SQL(
+                    "SELECT 1 FROM sale_order WHERE id = %s FOR NO KEY UPDATE NOWAIT", order_sudo.id
+                )
             )
         except LockNotAvailable:
             raise UserError(_("Payment is already being processed.")) from None

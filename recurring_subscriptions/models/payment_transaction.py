@@ -19,11 +19,84 @@ class PaymentTransaction(models.Model):
 
     def _post_process(self):
         """Turn the outcome of renewal payments into subscription states."""
+        self._recurring_create_payments()
         result = super()._post_process()
-        for tx in self.filtered("recurring_occurrence_id"):
-            tx.recurring_occurrence_id._on_transaction_outcome(tx)
+        renewals = self.filtered("recurring_occurrence_id")
+        if renewals:
+            self.env["recurring.subscription.occurrence"]._on_transactions_outcome(renewals)
         self._recurring_link_tokens_to_subscriptions()
         return result
+
+    def _recurring_create_payments(self):
+        """Create, post and reconcile the payments of done renewal charges together.
+
+        ``account_payment`` makes them one transaction at a time during
+        post-processing; the renewal cron charges cards by the batch, so it makes
+        their payments with one ``create``, one ``action_post`` and one
+        reconciliation plan, with the values ``account_payment`` uses. The
+        transactions then carry their payment and the standard post-processing
+        only logs it. Single transactions and invoices with an early payment
+        discount keep Odoo's own path.
+        """
+        batch = self.filtered(
+            lambda t: (
+                t.recurring_occurrence_id
+                and t.state == "done"
+                and t.operation == "offline"
+                and t.amount > 0
+                and not t.payment_id
+                and not t.is_post_processed
+                and t.provider_id.journal_id
+                and t.invoice_ids
+                and all(
+                    inv.state == "posted" and not inv.invoice_payment_term_id.early_discount
+                    for inv in t.invoice_ids
+                )
+            )
+        )
+        if len(batch) < 2:
+            return
+        vals_list = []
+        for tx in batch:
+            journal = tx.provider_id.journal_id
+            method_line = journal.inbound_payment_method_line_ids.filtered(
+                lambda line, provider=tx.provider_id: line.payment_provider_id == provider
+            )
+            vals_list.append(
+                {
+                    "amount": tx.amount,
+                    "payment_type": "inbound",
+                    "currency_id": tx.currency_id.id,
+                    "partner_id": tx.partner_id.commercial_partner_id.id,
+                    "partner_type": "customer",
+                    "journal_id": journal.id,
+                    "company_id": tx.provider_id.company_id.id,
+                    "payment_method_line_id": method_line[:1].id,
+                    "payment_token_id": tx.token_id.id,
+                    "payment_transaction_id": tx.id,
+                    "memo": " - ".join(
+                        [
+                            tx.reference,
+                            tx.partner_id.display_name or "",
+                            tx.provider_reference or "",
+                        ]
+                    ),
+                    "invoice_ids": [fields.Command.set(tx.invoice_ids.ids)],
+                }
+            )
+        payments = self.env["account.payment"].create(vals_list)
+        payments.action_post()
+        plan = []
+        for tx, payment in zip(batch, payments, strict=True):
+            tx.payment_id = payment
+            plan.append(
+                (payment.move_id.line_ids + tx.invoice_ids.line_ids).filtered(
+                    lambda line, account=payment.destination_account_id: (
+                        line.account_id == account and not line.reconciled
+                    )
+                )
+            )
+        self.env["account.move.line"]._reconcile_plan(plan)
 
     def _recurring_link_tokens_to_subscriptions(self):
         """The card saved while paying an order pays the subscriptions it created."""

@@ -200,9 +200,10 @@ class RecurringRenewalMixin(models.AbstractModel):
                 limit=DEFAULT_BATCH_SIZE,
             )
         )
-        for tx_sudo in unsent:
-            occurrence = tx_sudo.recurring_occurrence_id.with_company(tx_sudo.company_id)
-            occurrence._send_transaction(tx_sudo)
+        for company, transactions in unsent.grouped("company_id").items():
+            transactions.recurring_occurrence_id.with_company(company)._send_transactions(
+                transactions
+            )
             self._commit_if_allowed()
 
         retries = Occurrence.search(

@@ -421,56 +421,69 @@ class RecurringSubscriptionOccurrence(models.Model):
         self.env.ref("account.ir_cron_account_move_send")._trigger()
 
     def _charge_each(self):
-        """Charge every period alone: one failure never stops the others.
+        """Charge the saved card of each period, in batch.
 
-        The transaction is recorded and committed (outside tests) before the
-        provider is called, so a crash after the call can never lead to a second
-        charge for the period. No commit happens inside a savepoint.
+        The transactions are recorded, and committed outside tests, before any
+        provider is called, so a crash after a call can never lead to a second
+        charge for a period. Each provider call is isolated in a savepoint, and
+        no commit ever happens inside a savepoint.
         """
-        for occurrence in self:
+        transactions = self._create_charge_transactions()
+        if transactions:
+            self.subscription_id._commit_if_allowed()
+            self._send_transactions(transactions)
+
+    def _create_charge_transactions(self):
+        """Record one new offline transaction per chargeable period (not sent yet).
+
+        Every attempt is a new transaction (a new reference, hence a new
+        idempotency key at the provider); nothing is charged while another
+        transaction of the period is still open.
+        """
+        chargeable = self.filtered(lambda o: o._can_charge())
+        if not chargeable:
+            return self.env["payment.transaction"]
+        try:
+            with self.env.cr.savepoint():
+                return chargeable._record_charge_transactions()
+        except Exception:  # find the culprit: one by one
+            _logger.info("Recording %s charges failed; retrying one by one", len(chargeable))
+        transactions = self.env["payment.transaction"]
+        for occurrence in chargeable:
             try:
                 with self.env.cr.savepoint():
-                    tx_sudo = occurrence._create_charge_transaction()
+                    transactions |= occurrence._record_charge_transactions()
             except Exception as error:  # one charge never stops the others
                 _logger.warning("Charge for %s failed: %s", occurrence.display_name, error)
                 occurrence._log_event(
                     "error",
                     self.env._("The payment could not be started: %(error)s", error=error),
                 )
-                continue
-            if tx_sudo:
-                occurrence.subscription_id._commit_if_allowed()
-                occurrence._send_transaction(tx_sudo)
+        return transactions
 
-    def _create_charge_transaction(self):
-        """Record a new offline transaction for this period's invoice (not sent yet).
-
-        Every attempt is a new transaction (a new reference, hence a new
-        idempotency key at the provider); nothing is charged while another
-        transaction of the period is still open.
-
-        :return: the transaction (sudo), or an empty recordset when there is
-            nothing to charge
-        """
+    def _can_charge(self):
         self.ensure_one()
-        sub = self.subscription_id
-        invoice = self.invoice_id
-        token = sub.payment_token_id
-        no_charge = self.env["payment.transaction"]
-        if self.transaction_ids.filtered(
+        open_tx = self.transaction_ids.filtered(
             lambda t: t.state in ("draft", "pending", "authorized", "done")
-        ):
-            return no_charge
-        if invoice.payment_state in ("paid", "in_payment") or not token.active:
-            return no_charge
-        tx_sudo = (
-            self.env["payment.transaction"]
-            .sudo()
-            .create(
+        )
+        return (
+            not open_tx
+            and self.invoice_id.state == "posted"
+            and self.invoice_id.payment_state not in ("paid", "in_payment")
+            and self.subscription_id.payment_token_id.active
+        )
+
+    def _record_charge_transactions(self):
+        Transaction = self.env["payment.transaction"]
+        vals_list = []
+        for occurrence in self:
+            invoice = occurrence.invoice_id
+            token = occurrence.subscription_id.payment_token_id
+            vals_list.append(
                 {
                     "provider_id": token.provider_id.id,
                     "payment_method_id": token.payment_method_id.id,
-                    "reference": self.env["payment.transaction"]._compute_reference(
+                    "reference": Transaction._compute_reference(
                         token.provider_id.code, prefix=invoice.name
                     ),
                     "amount": invoice.amount_residual,
@@ -479,89 +492,106 @@ class RecurringSubscriptionOccurrence(models.Model):
                     "token_id": token.id,
                     "operation": "offline",
                     "invoice_ids": [Command.set(invoice.ids)],
-                    "recurring_occurrence_id": self.id,
+                    "recurring_occurrence_id": occurrence.id,
                 }
             )
-        )
-        self.write(
-            {
-                "payment_step_done": True,
-                "payment_attempt_count": self.payment_attempt_count + 1,
-                "next_payment_retry": False,
-            }
-        )
-        return tx_sudo
+        transactions = Transaction.sudo().create(vals_list)
+        for count, occurrences in self.grouped("payment_attempt_count").items():
+            occurrences.write(
+                {
+                    "payment_step_done": True,
+                    "payment_attempt_count": count + 1,
+                    "next_payment_retry": False,
+                }
+            )
+        return transactions
 
-    def _send_transaction(self, tx_sudo):
-        """Send a recorded transaction to its provider and process the answer.
+    def _send_transactions(self, transactions):
+        """Send recorded transactions to their providers and process the answers.
 
-        When the provider cannot be reached, that subscription's charge is rolled
+        When a provider cannot be reached, that subscription's charge is rolled
         back and the same draft transaction (same reference, so same idempotency
         key) is sent again by a later run: the customer is never charged twice.
         """
-        self.ensure_one()
+        answered = self.env["payment.transaction"]
+        for tx_sudo in transactions:
+            occurrence = tx_sudo.recurring_occurrence_id
+            try:
+                with self.env.cr.savepoint():
+                    tx_sudo._send_payment_request()
+            except Exception as error:  # the provider could not be reached
+                _logger.warning("Sending %s failed: %s", tx_sudo.reference, error)
+                occurrence._log_event(
+                    "error",
+                    self.env._(
+                        "Payment %(reference)s could not reach the provider (%(error)s); "
+                        "it will be sent again.",
+                        reference=tx_sudo.reference,
+                        error=error,
+                    ),
+                    tx_sudo,
+                )
+                continue
+            if tx_sudo.state == "draft":
+                # The provider answered but wants the customer (e.g. 3-D Secure).
+                tx_sudo.recurring_needs_authentication = True
+                tx_sudo._set_error(
+                    self.env._("The customer's bank asks them to authenticate this payment.")
+                )
+            answered |= tx_sudo
         try:
             with self.env.cr.savepoint():
-                tx_sudo._send_payment_request()
-        except Exception as error:  # the provider could not be reached
-            _logger.warning("Sending %s failed: %s", tx_sudo.reference, error)
-            self._log_event(
-                "error",
-                self.env._(
-                    "Payment %(reference)s could not reach the provider (%(error)s); "
-                    "it will be sent again.",
-                    reference=tx_sudo.reference,
-                    error=error,
-                ),
-                tx_sudo,
-            )
+                answered._post_process()
             return
-        if tx_sudo.state == "draft":
-            # The provider answered but wants the customer (e.g. 3-D Secure).
-            tx_sudo.recurring_needs_authentication = True
-            tx_sudo._set_error(
-                self.env._("The customer's bank asks them to authenticate this payment.")
-            )
-        try:
-            with self.env.cr.savepoint():
-                tx_sudo._post_process()
-        except Exception as error:  # the payment cron post-processes it again later
-            _logger.warning("Post-processing of %s failed: %s", tx_sudo.reference, error)
+        except Exception:  # isolate the transaction that fails
+            _logger.info("Post-processing %s payments failed; one by one", len(answered))
+        for tx_sudo in answered:
+            try:
+                with self.env.cr.savepoint():
+                    tx_sudo._post_process()
+            except Exception as error:  # the payment cron post-processes it again later
+                _logger.warning("Post-processing of %s failed: %s", tx_sudo.reference, error)
 
-    def _on_transaction_outcome(self, tx_sudo):
-        """React to the final or pending state of a renewal transaction.
+    @api.model
+    def _on_transactions_outcome(self, transactions):
+        """React to the final or pending state of renewal transactions, in batch.
 
-        Called from ``payment.transaction._post_process``, whichever way the state
-        arrived (direct answer, webhook, payment cron).
+        Called from ``payment.transaction._post_process``, whichever way the
+        state arrived (direct answer, webhook, payment cron).
         """
-        self.ensure_one()
-        amount = tx_sudo.currency_id.format(tx_sudo.amount)
-        if tx_sudo.state == "done":
-            self.write({"next_payment_retry": False, "payment_action_required": False})
-            self._log_event(
-                "payment",
-                self.env._(
-                    "Payment %(reference)s of %(amount)s received.",
-                    reference=tx_sudo.reference,
-                    amount=amount,
+        done = transactions.filtered(lambda t: t.state == "done")
+        pending = transactions.filtered(lambda t: t.state in ("pending", "authorized"))
+        failed = transactions.filtered(lambda t: t.state in ("error", "cancel"))
+        if done:
+            periods = done.recurring_occurrence_id
+            periods.write({"next_payment_retry": False, "payment_action_required": False})
+            # The paid invoice goes out as the customer's receipt.
+            periods._send_invoices()
+        events = [
+            {
+                "subscription_id": tx.recurring_occurrence_id.subscription_id.id,
+                "occurrence_id": tx.recurring_occurrence_id.id,
+                "event_type": "payment",
+                "document_ref": f"payment.transaction,{tx.id}",
+                "message": (
+                    self.env._(
+                        "Payment %(reference)s of %(amount)s received.",
+                        reference=tx.reference,
+                        amount=tx.currency_id.format(tx.amount),
+                    )
+                    if tx.state == "done"
+                    else self.env._(
+                        "Payment %(reference)s of %(amount)s is pending.",
+                        reference=tx.reference,
+                        amount=tx.currency_id.format(tx.amount),
+                    )
                 ),
-                tx_sudo,
-            )
-            self.subscription_id._send_template(
-                "recurring_subscriptions.mail_template_payment_receipt", self
-            )
-        elif tx_sudo.state in ("pending", "authorized"):
-            self._log_event(
-                "payment",
-                self.env._(
-                    "Payment %(reference)s of %(amount)s is pending.",
-                    reference=tx_sudo.reference,
-                    amount=amount,
-                ),
-                tx_sudo,
-            )
-        elif tx_sudo.state in ("error", "cancel"):
-            self._on_payment_failure(tx_sudo, amount)
+            }
+            for tx in done | pending
+        ]
+        self.env["recurring.subscription"]._log_events(events)
+        for tx in failed:
+            tx.recurring_occurrence_id._on_payment_failure(tx, tx.currency_id.format(tx.amount))
 
     def _on_payment_failure(self, tx_sudo, amount):
         """A charge failed: past due, customer told, retry scheduled or final action."""

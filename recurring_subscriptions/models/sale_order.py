@@ -306,7 +306,9 @@ class SaleOrder(models.Model):
         result = super()._check_cart_is_ready_to_be_paid()
         today = fields.Date.context_today(self)
         late = self.order_line.filtered(
-            lambda l: l.recurring_plan_id and l.recurring_start_date and l.recurring_start_date < today
+            lambda l: (
+                l.recurring_plan_id and l.recurring_start_date and l.recurring_start_date < today
+            )
         )
         if late:
             raise ValidationError(
@@ -348,6 +350,24 @@ class SaleOrder(models.Model):
             and not self.recurring_subscription_id
             and self.currency_id.is_zero(self.amount_total)
         )
+
+    def _check_recurring_payment_option(self, provider_sudo, payment_method_sudo, flow):
+        """The payment of an order with subscriptions must save the card (the payment
+        form only offers such methods; this refuses the others posted by hand).
+
+        :raise ValidationError: the provider or the method cannot save a card
+        """
+        self.ensure_one()
+        if flow == "token":  # a saved card already
+            return
+        if not (provider_sudo.allow_tokenization and payment_method_sudo.support_tokenization):
+            raise ValidationError(
+                self.env._(
+                    "%(method)s cannot be saved to pay your subscription: "
+                    "please choose another payment method.",
+                    method=payment_method_sudo.name or provider_sudo.name,
+                )
+            )
 
     def _get_recurring_terms_plans(self):
         """The plans of this order whose terms the customer accepts before paying."""

@@ -209,7 +209,11 @@ class SaleOrderLine(models.Model):
         )
         unit_price = self.recurring_price_unit * (1.0 - (self.discount or 0.0) / 100.0)
         taxes = self.tax_id.compute_all(
-            unit_price, self.currency_id, self.product_uom_qty, self.product_id, self.order_partner_id
+            unit_price,
+            self.currency_id,
+            self.product_uom_qty,
+            self.product_id,
+            self.order_partner_id,
         )
         tax_display = self.order_id.website_id.show_line_subtotals_tax_selection
         return {

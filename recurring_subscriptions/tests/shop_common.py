@@ -1,5 +1,7 @@
 import unittest
 
+from lxml import html
+
 from odoo import http
 from odoo.fields import Command
 from odoo.tests import new_test_user
@@ -88,6 +90,19 @@ class RecurringShopCommon(RecurringPaymentCommon):
             order="id desc",
             limit=1,
         )
+
+    def _page_text(self, response):
+        """What the shopper reads on a page: its text, whitespace collapsed."""
+        self.assertEqual(response.status_code, 200, response.url)
+        return " ".join(html.fromstring(response.text).text_content().split())
+
+    def assertShown(self, text, *expected):
+        for part in expected:
+            self.assertTrue(part in text, f"{part!r} is not shown")
+
+    def assertNotShown(self, text, *unexpected):
+        for part in unexpected:
+            self.assertFalse(part in text, f"{part!r} is shown")
 
     def _start_tour_or_fail(self, url, tour, login):
         """Odoo skips a browser test when Chromium or websocket-client is missing, or when

@@ -5,7 +5,7 @@ from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .common_credit import CreditCommon
@@ -35,6 +35,23 @@ class TestBookings(CreditCommon):
         self.assertEqual(full_day.cancel_deadline, at(8, day=9), "24 hours before, by default")
         self.assertEqual(morning.cancel_deadline, at(6), "2 hours before")
         self.assertEqual(self.partner._get_upcoming_bookings(), full_day | morning)
+
+    def test_a_salesperson_books_from_the_form(self):
+        self._grant(2, expiry=date(2026, 3, 31))
+        form = Form(self.Booking)
+        form.partner_id = self.partner
+        form.resource_id = self.desk
+        form.start = at(8)
+        form.stop = at(12)
+        self.assertEqual(form.duration, 4)
+        self.assertEqual(form.credit_type_id, self.half_day)
+        booking = form.save()
+        booking.action_confirm()
+        self.assertEqual(booking.display_name, "Desk by the window, 3/10/26, 8:00 AM")
+        self.assertEqual(self.partner.recurring_booking_count, 1)
+        action = self.partner.action_view_recurring_bookings()
+        self.assertEqual(self.Booking.search(action["domain"]), booking)
+        self.assertEqual(self.desk.booking_count, 1)
 
     def test_too_few_credits_is_a_clear_error_and_spends_nothing(self):
         self._grant(1, expiry=date(2026, 3, 31))

@@ -193,4 +193,7 @@ class TestCronWithRealCommits(TransactionCase):
                 cr.rollback()
                 # Leave nothing the other tests' cron runs could pick up.
                 subs._action_close(env.ref("recurring_subscriptions.close_reason_not_needed"))
+                (card_plan | manual_plan).action_archive()
+                product.product_tmpl_id.action_archive()
+                token.action_archive()
                 cr.commit()

@@ -19,12 +19,14 @@ class TestCreditConcurrency(TransactionCase):
     cursor (a second connection only sees committed data) and removes them after.
     """
 
-    def _setup_committed(self):
+    def _setup_committed(self, expiry=False):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             credit_type = env["recurring.credit.type"].create(
                 {
                     "name": "Concurrency ticket",
+                    "notify_grant": False,
+                    "expiry_reminder_days": 0,
                     "rule_ids": [Command.create({"name": "Day", "duration": 9.0, "credits": 2.0})],
                 }
             )
@@ -46,6 +48,7 @@ class TestCreditConcurrency(TransactionCase):
                         "credit_type_id": credit_type.id,
                         "company_id": env.company.id,
                         "quantity": 2,
+                        "expiry_date": expiry,
                     }
                 ]
             )
@@ -155,5 +158,29 @@ class TestCreditConcurrency(TransactionCase):
                     worker2.browse(second).action_confirm()
                 cr2.rollback()
                 self.assertEqual(worker2.browse(second).state, "draft")
+        finally:
+            self._cleanup(ids)
+
+    def test_the_expiry_cron_commits_and_skips_grants_a_booking_holds(self):
+        ids = self._setup_committed(expiry=fields.Date.today() - timedelta(days=1))
+        try:
+            with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+                cron = api.Environment(cr1, SUPERUSER_ID, {"recurring_force_commit": True})[
+                    "recurring.credit.entry"
+                ]
+                env2 = api.Environment(cr2, SUPERUSER_ID, {})
+                # A booking being confirmed holds the customer's grant rows.
+                env2["recurring.credit.entry"]._lock_open_grants(
+                    env2["res.partner"].browse(ids["partner"]),
+                    env2["recurring.credit.type"].browse(ids["type"]),
+                    env2.company,
+                )
+                self.assertEqual(cron._cron_expire_credits(), (0, 0), "skipped, not waited for")
+                cr2.rollback()
+                self.assertEqual(cron._cron_expire_credits(), (1, 0))
+                # The cron committed its batch: another connection sees the write-off.
+                self.assertFalse(self._balance(ids))
+                self.assertEqual(cron._cron_expire_credits(), (0, 0), "nothing twice")
+                cr1.rollback()
         finally:
             self._cleanup(ids)

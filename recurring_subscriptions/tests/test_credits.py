@@ -35,6 +35,12 @@ class TestCreditGrants(CreditCommon):
         self.assertIn(
             "10 half-day tickets granted, valid until 02/27/2026.", sub.event_ids.mapped("message")
         )
+        # The back office shows it on the subscription and on the customer.
+        self.assertEqual(Form(sub).credit_balance, 10)
+        action = self.partner.action_view_recurring_credit_entries()
+        self.assertEqual(self.Entry.search(action["domain"]), grant)
+        action = sub.action_view_credit_entries()
+        self.assertEqual(self.Entry.search(action["domain"]), grant)
         mail = self._mails(grant)
         self.assertEqual(mail.subject, "10 half-day tickets added to your account")
         self.assertEqual(mail.recipient_ids, self.partner)

@@ -99,3 +99,23 @@ class TestPaymentToken(RecurringPaymentCommon):
         self.assertEqual(tx.state, "done")
         self.assertIn(sub_down.invoice_ids.payment_state, ("paid", "in_payment"))
         self.assertEqual(len(sub_down.order_ids), 1)
+
+    @freeze_time("2026-01-31")
+    def test_card_renewals_charged_together_each_get_their_own_payment(self):
+        subs = [
+            self._card_subscription(self._token("done", partner), partner=partner)
+            for partner in (self.partner, self.partner_b)
+        ]
+        self._run_cron()
+        payments = self.env["account.payment"]
+        for sub in subs:
+            tx = sub.occurrence_ids.transaction_ids
+            payment = tx.payment_id
+            self.assertEqual(payment.amount, 30.0)
+            self.assertEqual(payment.partner_id, sub.partner_id)
+            self.assertEqual(payment.payment_transaction_id, tx)
+            self.assertEqual(payment.reconciled_invoice_ids, sub.invoice_ids)
+            self.assertIn(sub.invoice_ids.payment_state, ("paid", "in_payment"))
+            self.assertTrue(tx.is_post_processed)
+            payments |= payment
+        self.assertEqual(len(payments), 2)
