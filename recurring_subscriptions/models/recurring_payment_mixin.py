@@ -126,6 +126,20 @@ class RecurringPaymentMixin(models.AbstractModel):
             )
             sub.message_post(body=Markup("<p>%s</p>") % message, subtype_xmlid="mail.mt_note")
 
+    def _on_payment_token_changed(self):
+        """A new card for a subscription with failed payments: try it at the next run."""
+        periods = self.occurrence_ids.filtered(
+            lambda o: (
+                o.payment_first_failure
+                and o.invoice_id.payment_state not in ("paid", "in_payment", "reversed")
+            )
+        )
+        if periods:
+            periods.sudo().write(
+                {"next_payment_retry": fields.Datetime.now(), "payment_action_required": False}
+            )
+            self.env.ref("recurring_subscriptions.ir_cron_process_subscriptions")._trigger()
+
     def _send_template(self, xmlid, occurrence):
         """Email the customer with one of the addon's templates (queued, not blocking)."""
         self.ensure_one()

@@ -299,7 +299,10 @@ class RecurringSubscription(models.Model):
                         "close it and create a new one."
                     )
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("payment_token_id"):
+            self._on_payment_token_changed()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_documents(self):

@@ -187,6 +187,17 @@ class TestDunning(RecurringPaymentCommon):
             self._run_cron()
         self.assertEqual(len(period.transaction_ids), 1)
 
+    def test_a_new_card_retries_the_unpaid_invoice_at_the_next_run(self):
+        sub = self._start()
+        period = sub.order_ids.recurring_occurrence_id
+        with freeze_time("2026-01-31 12:00"):
+            sub.payment_token_id = self._token("done", payment_details="9999")
+            self.assertEqual(period.next_payment_retry, datetime(2026, 1, 31, 12, 0))
+            self._run_cron()
+        self.assertEqual(len(period.transaction_ids), 2)
+        self.assertEqual(period.transaction_ids.sorted("id")[-1].token_id, sub.payment_token_id)
+        self.assertEqual(sub.state, "active")
+
 
 @tagged("post_install", "-at_install")
 class TestSavedCards(RecurringPaymentCommon):
