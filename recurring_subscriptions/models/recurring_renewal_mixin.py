@@ -30,10 +30,26 @@ class RecurringRenewalMixin(models.AbstractModel):
 
     def _plan_occurrences(self):
         """Keep the coming periods materialised (up to the horizon, never past the end)."""
+        subs = self.filtered(lambda s: s.anchor_date and s.state != "closed")
+        if not subs:
+            return
+        # Only the coming periods matter: the history can be years long.
+        coming = self.env["recurring.subscription.occurrence"].search_fetch(
+            [
+                ("subscription_id", "in", subs.ids),
+                ("period_start", ">=", min(s.next_date or s.anchor_date for s in subs)),
+            ],
+            ["subscription_id", "period_start"],
+        )
+        existing_by_sub = {}
+        for occurrence in coming:
+            existing_by_sub.setdefault(occurrence.subscription_id.id, set()).add(
+                occurrence.period_start
+            )
         vals_list = []
-        for sub in self.filtered(lambda s: s.anchor_date and s.state != "closed"):
+        for sub in subs:
             plan = sub.plan_id
-            existing = set(sub.occurrence_ids.mapped("period_start"))
+            existing = existing_by_sub.get(sub.id, set())
             first = periods.period_index_at(
                 sub.anchor_date,
                 plan.billing_unit,
