@@ -274,13 +274,13 @@ class RecurringRenewalMixin(models.AbstractModel):
         failed = self.env["recurring.subscription.occurrence"]
         try:
             with self.env.cr.savepoint():
-                todo._generate_documents()
+                todo._generate_documents()._on_periods_started()
         except Exception:
             _logger.info("Renewal batch of %s subscriptions failed; retrying one by one", len(self))
             for occurrence in todo:
                 try:
                     with self.env.cr.savepoint():
-                        occurrence._generate_documents()
+                        occurrence._generate_documents()._on_periods_started()
                 except Exception as error:
                     failed |= occurrence
                     occurrence.subscription_id._record_failure(occurrence, error)
@@ -302,7 +302,6 @@ class RecurringRenewalMixin(models.AbstractModel):
                 ]
             )
         ok_occurrences.subscription_id._advance_schedule()
-        (ok_occurrences - skipped)._on_periods_started()
         self._commit_if_allowed()
         (ok_occurrences - skipped)._run_payment_step()
         return ok_occurrences.subscription_id, failed.subscription_id

@@ -183,6 +183,8 @@ class RecurringSubscriptionOccurrence(models.Model):
 
         Only periods without documents are handled, so calling this twice is
         harmless. Every ORM call is made once for the whole recordset.
+
+        :return: the periods handled now (the others were already done)
         """
         todo = self.filtered(
             lambda o: o.state in ("planned", "failed") and not o.order_ids and not o.invoice_ids
@@ -203,7 +205,7 @@ class RecurringSubscriptionOccurrence(models.Model):
             )
             todo -= empty
         if not todo:
-            return
+            return empty
         with_order = todo.filtered(lambda o: o.subscription_id.plan_id.create_order)
         invoice_only = todo - with_order
         events = []
@@ -255,6 +257,7 @@ class RecurringSubscriptionOccurrence(models.Model):
             ]
         todo.write({"state": "done", "error_message": False})
         todo.subscription_id._log_events(events)
+        return todo | empty
 
     def _prepare_sale_order_values(self):
         self.ensure_one()
