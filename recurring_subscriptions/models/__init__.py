@@ -24,9 +24,3 @@ from . import recurring_credit_rule
 from . import recurring_credit_entry
 from . import recurring_booking_resource
 from . import recurring_booking
-from . import recurring_subscription_credit
-from . import product_template_credit
-from . import res_partner_credit
-
-# The manual credit grant wizard (lead: move this line to wizards/__init__.py).
-from ..wizards import recurring_credit_grant_wizard

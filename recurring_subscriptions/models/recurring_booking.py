@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import format_datetime
 
-from ..credit_const import (
+from ..const import (
     BOOKING_STATE_SELECTION,
     BOOKING_TRANSITIONS,
     RESERVING_SUBSCRIPTION_STATES,

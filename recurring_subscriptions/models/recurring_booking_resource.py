@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..credit_const import RESOURCE_TYPE_SELECTION
+from ..const import RESOURCE_TYPE_SELECTION
 
 
 class RecurringBookingResource(models.Model):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
-from ..credit_const import (
+from ..const import (
     CREDIT_ENTRY_KIND_SELECTION,
     CREDIT_SOURCE_SELECTION,
     DEFAULT_CREDIT_BATCH_SIZE,

@@ -272,6 +272,8 @@ class SaleOrder(models.Model):
         today = fields.Date.context_today(self)
         if start and start < today:
             raise UserError(_("A subscription cannot start in the past."))
+        if start == today:
+            start = False  # the default: it starts when the order is confirmed
         if count < 0:
             raise UserError(_("The number of deliveries cannot be negative."))
         if (end or count) and plan.duration_type == "limited":

@@ -90,10 +90,15 @@ class TestShopCart(RecurringShopCommon, HttpCase):
         self._login()
         self._add_to_cart()
         self._add_to_cart(recurring_plan_id=self.plan_monthly.id)
+        # Starting today is the default start.
+        self._add_to_cart(
+            recurring_plan_id=self.plan_monthly.id, recurring_start_date=str(fields.Date.today())
+        )
         line = self._cart().order_line
         self.assertEqual(len(line), 1)
         self.assertEqual(line.recurring_plan_id, self.plan_monthly)
-        self.assertEqual(line.product_uom_qty, 2)
+        self.assertEqual(line.product_uom_qty, 3)
+        self.assertFalse(line.recurring_start_date)
 
     def test_later_start_and_deliveries_are_kept_and_nothing_is_due_today(self):
         self._login()

@@ -66,3 +66,77 @@ registry.category("web_tour.tours").add("recurring_shop_buy_subscription", {
         },
     ],
 });
+
+/**
+ * A free trial: nothing is due today, the plan has terms. The payment form saves the
+ * card without charging it once the terms are accepted. Started by
+ * tests/test_shop_tour.py, which checks the subscription and the card.
+ */
+registry.category("web_tour.tours").add("recurring_shop_trial_saves_card", {
+    url: "/shop",
+    steps: () => [
+        ...tourUtils.searchProduct("Coworking membership"),
+        {
+            content: "Open the recurring product",
+            trigger: ".oe_product_cart a:contains(Coworking membership)",
+            run: "click",
+        },
+        {
+            content: "Choose the plan with a free trial",
+            trigger: ".o_recurring_plan label:contains(Monthly with trial)",
+            run: "click",
+        },
+        {
+            content: "Its terms can be read",
+            trigger: ".o_recurring_plan_terms summary:contains(Monthly with trial)",
+            run: "click",
+        },
+        {
+            content: "They are shown",
+            trigger: ".o_recurring_plan_terms:contains(Cancel any time during the trial)",
+        },
+        {
+            content: "Add it to the cart",
+            trigger: "#product_detail form #add_to_cart",
+            run: "click",
+        },
+        tourUtils.goToCart(),
+        {
+            content: "Nothing is due today for the trial",
+            trigger: ".o_recurring_line_info:contains(Free trial until):contains(Nothing to pay today)",
+        },
+        tourUtils.goToCheckout(),
+        {
+            content: "The payment page says nothing is charged",
+            trigger: ".o_recurring_card_validation:contains(Nothing is charged today)",
+        },
+        {
+            content: "Select the demo card",
+            trigger: "input[name='o_payment_radio'][data-payment-method-code='demo']",
+            run: "click",
+        },
+        {
+            content: "Enter the card number",
+            trigger: "input[name='customer_input']",
+            run: "edit 4242424242424242",
+        },
+        {
+            content: "The card cannot be saved before the terms are accepted",
+            trigger: "button[name='o_payment_submit_button']:disabled:contains(Save my card and subscribe)",
+        },
+        {
+            content: "Accept the terms",
+            trigger: "#recurring_terms_checkbox",
+            run: "check",
+        },
+        {
+            content: "Save the card and subscribe",
+            trigger: "button[name='o_payment_submit_button']:enabled",
+            run: "click",
+        },
+        {
+            content: "The confirmation says the card is saved and nothing charged",
+            trigger: "#recurring_confirmation_subscriptions .o_recurring_card_saved",
+        },
+    ],
+});
