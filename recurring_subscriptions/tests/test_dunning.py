@@ -125,9 +125,8 @@ class TestDunning(RecurringPaymentCommon):
         self.assertEqual(sub.state, "active")
         self.assertFalse(period.next_payment_retry)
 
-    def test_bank_statement_reconciliation_brings_the_subscription_back(self):
-        sub = self._start()
-        invoice = sub.invoice_ids
+    def _reconcile_with_bank_statement(self, invoice):
+        """What the accountant does: a bank statement line matched with the invoice."""
         bank_journal = self.env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
         )
@@ -135,7 +134,7 @@ class TestDunning(RecurringPaymentCommon):
             {
                 "journal_id": bank_journal.id,
                 "payment_ref": invoice.name,
-                "partner_id": self.partner.id,
+                "partner_id": invoice.partner_id.id,
                 "amount": invoice.amount_total,
                 "date": "2026-02-02",
             }
@@ -146,9 +145,31 @@ class TestDunning(RecurringPaymentCommon):
         receivable = invoice.line_ids.filtered(lambda l: l.account_type == "asset_receivable")
         suspense.account_id = receivable.account_id
         (suspense + receivable).reconcile()
+
+    def test_bank_statement_reconciliation_brings_the_subscription_back(self):
+        sub = self._start()
+        invoice = sub.invoice_ids
+        self._reconcile_with_bank_statement(invoice)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(sub.state, "active")
         self.assertFalse(sub.order_ids.recurring_occurrence_id.next_payment_retry)
+
+    def test_manual_payer_period_counts_as_paid_after_bank_reconciliation(self):
+        with freeze_time("2026-01-31 08:00"):
+            sub = self._create_subscription(plan=self.plan_monthly)
+            sub.action_start()
+            self._run_cron()
+        invoice = sub.invoice_ids
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(sub.payment_status, "unpaid")
+        self.assertIn("Period:", invoice.invoice_line_ids.name, "the service period is on the line")
+        self.assertEqual(invoice.ref, sub.name, "the invoice references the subscription")
+        self._reconcile_with_bank_statement(invoice)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(sub.payment_status, "ok")
+        self.assertTrue(
+            sub.event_ids.filtered(lambda e: e.message == f"Invoice {invoice.name} paid.")
+        )
 
     def test_pending_payment_is_never_charged_twice(self):
         self.token.demo_simulated_state = "pending"
