@@ -7,7 +7,7 @@
     "website": "https://example.com/recurring_subscriptions",
     "license": "LGPL-3",
     "depends": ["sale", "payment_stripe", "website_sale"],
-    "external_dependencies": {"python": []},
+    "external_dependencies": {"python": ["stripe"]},
     "data": [
         "security/recurring_subscriptions_groups.xml",
         "security/ir.model.access.csv",
