@@ -239,23 +239,29 @@ class RecurringPlan(models.Model):
         return days
 
     def _get_recurrence_label(self):
-        """Human label of the recurrence, e.g. "every 2 weeks"."""
+        """Human label of the recurrence, e.g. "every 2 weeks".
+
+        One sentence per unit, so that translations can agree with the unit
+        (French: "tous les 2 jours" but "toutes les 2 semaines").
+        """
         self.ensure_one()
         count = self.billing_interval
-        units = dict(self._fields["billing_unit"]._description_selection(self.env))
+        _ = self.env._
         if count == 1:
-            single = {
-                "day": self.env._("daily"),
-                "week": self.env._("weekly"),
-                "month": self.env._("monthly"),
-                "year": self.env._("yearly"),
+            labels = {
+                "day": _("daily"),
+                "week": _("weekly"),
+                "month": _("monthly"),
+                "year": _("yearly"),
             }
-            return single.get(self.billing_unit, "")
-        return self.env._(
-            "every %(count)s %(unit)s",
-            count=count,
-            unit=units.get(self.billing_unit, "").lower(),
-        )
+        else:
+            labels = {
+                "day": _("every %(count)s days", count=count),
+                "week": _("every %(count)s weeks", count=count),
+                "month": _("every %(count)s months", count=count),
+                "year": _("every %(count)s years", count=count),
+            }
+        return labels.get(self.billing_unit, "")
 
     def action_view_subscriptions(self):
         self.ensure_one()
