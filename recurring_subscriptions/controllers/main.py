@@ -60,7 +60,7 @@ class RecurringWebsiteSale(WebsiteSale):
         nothing. Saved cards are not offered there, as validating one again would be a
         payment.
         """
-        values = {"recurring_terms_plans": order_sudo._get_recurring_terms_plans()}
+        values = {"recurring_terms_plans_sudo": order_sudo._get_recurring_terms_plans()}
         if order_sudo._recurring_needs_card_validation():
             values.update(
                 mode="validation",
@@ -93,7 +93,7 @@ class RecurringWebsiteSale(WebsiteSale):
 
     def _prepare_shop_payment_confirmation_values(self, order):
         values = super()._prepare_shop_payment_confirmation_values(order)
-        values["recurring_subscriptions"] = order.sudo().recurring_source_subscription_ids
+        values["recurring_subscriptions_sudo"] = order.sudo().recurring_source_subscription_ids
         return values
 
 
