@@ -42,13 +42,7 @@ class RecurringPaymentMixin(models.AbstractModel):
     )
     def _compute_payment_status(self):
         for sub in self:
-            open_invoices = sub.invoice_ids.filtered(
-                lambda m: (
-                    m.move_type == "out_invoice"
-                    and m.state == "posted"
-                    and m.payment_state not in ("paid", "in_payment", "reversed")
-                )
-            )
+            open_invoices = sub._get_open_renewal_invoices()
             periods = sub.occurrence_ids.filtered(lambda o, inv=open_invoices: o.invoice_id in inv)
             retries = [d for d in periods.mapped("next_payment_retry") if d]
             sub.open_invoice_ids = open_invoices
@@ -66,6 +60,17 @@ class RecurringPaymentMixin(models.AbstractModel):
             else:
                 sub.payment_status = "unpaid"
 
+    def _get_open_renewal_invoices(self):
+        """Posted renewal invoices of this subscription that are not paid yet."""
+        self.ensure_one()
+        return self.invoice_ids.filtered(
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "posted"
+                and m.payment_state not in ("paid", "in_payment", "reversed")
+            )
+        )
+
     def _set_past_due(self):
         self.filtered(lambda s: s.state == "active")._transition_to("past_due")
 
@@ -73,13 +78,7 @@ class RecurringPaymentMixin(models.AbstractModel):
         """Back to active once no renewal invoice is left unpaid; retries stop."""
         today = fields.Date.context_today(self)
         for sub in self:
-            unpaid = sub.invoice_ids.filtered(
-                lambda m: (
-                    m.move_type == "out_invoice"
-                    and m.state == "posted"
-                    and m.payment_state not in ("paid", "in_payment", "reversed")
-                )
-            )
+            unpaid = sub._get_open_renewal_invoices()
             if unpaid:
                 continue
             if sub.payment_suspended:

@@ -104,15 +104,9 @@ class SaleOrder(models.Model):
         for order in orders - already:
             groups = order.order_line.filtered(
                 lambda l: l.recurring_plan_id and not l.display_type
-            ).grouped(
-                lambda l: (
-                    l.recurring_plan_id,
-                    l.recurring_start_date,
-                    l.recurring_end_date,
-                    l.recurring_period_count,
-                )
-            )
-            for (plan, _start_date, _end_date, count), lines in groups.items():
+            ).grouped(lambda l: l._get_recurring_subscription_key())
+            for (_plan_id, _start_date, _end_date, count), lines in groups.items():
+                plan = lines[:1].recurring_plan_id
                 subscription = (
                     self.env["recurring.subscription"]
                     .sudo()

@@ -1,16 +1,13 @@
-import unittest
-
 from lxml import html
 
 from odoo import http
 from odoo.fields import Command
 from odoo.tests import new_test_user
-from odoo.tests.common import _find_executable
 
-from .common import RecurringPaymentCommon
+from .common import RecurringPaymentCommon, TourMixin
 
 
-class RecurringShopCommon(RecurringPaymentCommon):
+class RecurringShopCommon(TourMixin, RecurringPaymentCommon):
     """A published recurring product with several plans, and a shopper with a complete
     address (so the checkout goes straight to the payment page). Mixed with HttpCase."""
 
@@ -103,12 +100,3 @@ class RecurringShopCommon(RecurringPaymentCommon):
     def assertNotShown(self, text, *unexpected):
         for part in unexpected:
             self.assertFalse(part in text, f"{part!r} is shown")
-
-    def _start_tour_or_fail(self, url, tour, login):
-        """Odoo skips a browser test when Chromium or websocket-client is missing, or when
-        the browser does not start: fail instead, so a green suite ran the tour."""
-        try:
-            _find_executable()
-            self.start_tour(url, tour, login=login)
-        except unittest.SkipTest as skipped:
-            self.fail(f"The browser tour could not run: {skipped}")
