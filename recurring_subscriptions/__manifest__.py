@@ -31,6 +31,7 @@
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/recurring_portal_templates.xml",
+        "views/recurring_credit_portal_templates.xml",
         "views/recurring_subscription_portal_views.xml",
         "views/website_sale_templates.xml",
         "views/recurring_credit_type_views.xml",

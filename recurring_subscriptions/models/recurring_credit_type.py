@@ -141,7 +141,18 @@ class RecurringCreditType(models.Model):
                 )
             )
         minutes = math.ceil((stop - start).total_seconds() / 60)
-        return credit_ledger.credit_cost(
-            minutes,
-            [credit_ledger.Rule(rule._get_minutes(), rule.credits) for rule in rules],
-        )
+        try:
+            return credit_ledger.credit_cost(
+                minutes,
+                [credit_ledger.Rule(rule._get_minutes(), rule.credits) for rule in rules],
+            )
+        except ValueError as error:
+            raise UserError(
+                self.env._(
+                    "The cost in %(unit)s of this booking of %(resource)s cannot be computed "
+                    "(%(error)s). Book a shorter slot.",
+                    unit=self.unit_label,
+                    resource=resource.display_name,
+                    error=error,
+                )
+            ) from error

@@ -138,3 +138,23 @@ class ResPartner(models.Model):
             order="start, id",
             limit=limit,
         )
+
+    # ------------------------------------------------------------------
+    # Portal: booking history (the credits portal, controllers/portal_credit.py)
+    # ------------------------------------------------------------------
+
+    def _get_past_bookings(self, limit=None):
+        """Bookings of this customer that ended or were cancelled, newest first."""
+        self.ensure_one()
+        return self.env["recurring.booking"].search(
+            [
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                "|",
+                ("state", "=", "cancelled"),
+                "&",
+                ("state", "=", "confirmed"),
+                ("stop", "<=", fields.Datetime.now()),
+            ],
+            order="start desc, id desc",
+            limit=limit,
+        )

@@ -3,6 +3,7 @@ from . import test_bookings
 from . import test_concurrency
 from . import test_credit_concurrency
 from . import test_credit_ledger
+from . import test_credit_portal
 from . import test_credit_security
 from . import test_credits
 from . import test_dunning
