@@ -1,3 +1,4 @@
+from odoo import http
 from odoo.tests import new_test_user
 
 from .common import RecurringCommon
@@ -97,3 +98,24 @@ class RecurringPortalCommon(RecurringCommon):
         self.assertIn(self.salesman.partner_id, notes.partner_ids)
         events = sub.event_ids.filtered(lambda e: e.event_type == "info" and text in e.message)
         self.assertTrue(events, f"no event containing {text!r}")
+
+
+class PortalHttpMixin:
+    """Requests as a portal user, for HttpCase tests."""
+
+    def _login(self, user):
+        self.authenticate(user.login, f"{user.login}_pwd")
+
+    def _post(self, path, data=None, csrf=True):
+        data = dict(data or {})
+        if csrf:
+            data["csrf_token"] = http.Request.csrf_token(self)
+        response = self.url_open(path, data=data, allow_redirects=False)
+        # The request ran with its own cache: read the records again.
+        self.env.invalidate_all()
+        return response
+
+    def _follow(self, response):
+        """The page a successful or refused action redirects to."""
+        self.assertEqual(response.status_code, 303, response.text[:500])
+        return self.url_open(response.headers["Location"])

@@ -5,18 +5,18 @@ from urllib.parse import urlsplit
 
 import pytz
 
-from odoo import fields, http
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from ..controllers.portal_credit import RecurringCreditPortal
 from .common_credit import CreditCommon
-from .portal_common import RecurringPortalCommon
+from .portal_common import PortalHttpMixin, RecurringPortalCommon
 
 TZ = "Europe/Brussels"
 
 
 @tagged("post_install", "-at_install")
-class TestCreditPortal(CreditCommon, RecurringPortalCommon, HttpCase):
+class TestCreditPortal(PortalHttpMixin, CreditCommon, RecurringPortalCommon, HttpCase):
     """/my/credits and /my/bookings over HTTP: what the customer sees, booking and
     cancelling a slot, and the refusals.
 
@@ -71,23 +71,6 @@ class TestCreditPortal(CreditCommon, RecurringPortalCommon, HttpCase):
     def _local(moment):
         """A naive UTC datetime as the form sends it (Brussels, datetime-local)."""
         return pytz.utc.localize(moment).astimezone(pytz.timezone(TZ)).strftime("%Y-%m-%dT%H:%M")
-
-    def _login(self, user):
-        self.authenticate(user.login, f"{user.login}_pwd")
-
-    def _post(self, path, data=None, csrf=True):
-        data = dict(data or {})
-        if csrf:
-            data["csrf_token"] = http.Request.csrf_token(self)
-        response = self.url_open(path, data=data, allow_redirects=False)
-        # The request ran with its own cache: read the records again.
-        self.env.invalidate_all()
-        return response
-
-    def _follow(self, response):
-        """The page a successful or refused action redirects to."""
-        self.assertEqual(response.status_code, 303, response.text[:500])
-        return self.url_open(response.headers["Location"])
 
     def _post_booking(self, resource, start, stop, **data):
         return self._post(

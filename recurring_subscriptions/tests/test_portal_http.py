@@ -1,14 +1,14 @@
 import re
 from datetime import timedelta
 
-from odoo import fields, http
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-from .portal_common import RecurringPortalCommon
+from .portal_common import PortalHttpMixin, RecurringPortalCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPortalHttp(RecurringPortalCommon, HttpCase):
+class TestPortalHttp(PortalHttpMixin, RecurringPortalCommon, HttpCase):
     """/my/subscriptions routes, access rules and actions, over HTTP.
 
     Real dates: each subscription started 10 days ago and its first period is
@@ -23,23 +23,6 @@ class TestPortalHttp(RecurringPortalCommon, HttpCase):
         cls.sub = cls._running_subscription(cls.today, start=start)
         cls.sub_b = cls._running_subscription(cls.today, partner=cls.partner_b, start=start)
         cls.draft = cls._create_subscription(start=cls.today)
-
-    def _login(self, user):
-        self.authenticate(user.login, f"{user.login}_pwd")
-
-    def _post(self, path, data=None, csrf=True):
-        data = dict(data or {})
-        if csrf:
-            data["csrf_token"] = http.Request.csrf_token(self)
-        response = self.url_open(path, data=data, allow_redirects=False)
-        # The request ran with its own cache: read the records again.
-        self.env.invalidate_all()
-        return response
-
-    def _follow(self, response):
-        """The page a successful or refused action redirects to."""
-        self.assertEqual(response.status_code, 303, response.text[:500])
-        return self.url_open(response.headers["Location"])
 
     def _detail(self, sub=None):
         return f"/my/subscriptions/{(sub or self.sub).id}"
