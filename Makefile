@@ -1,32 +1,48 @@
 # Recurring Subscriptions for Odoo 18 — developer commands (see README.md).
-PYTHON ?= python3
-ODOO ?= $(PYTHON) -m odoo
+#
+# Every target that needs Odoo first runs tools/bootstrap.sh: it installs what is
+# missing (Debian packages as root, Odoo 18.0 into .venv/ from ODOO_SOURCE when no
+# Python here imports it, this repo's requirements) and records the Python to use.
+PYTHON ?=
+ODOO_SOURCE ?=
 DEMO_DB ?= recurring_demo
 TEST_DB ?= recurring_test
+CORE_TEST_DB ?= recurring_test_core
 BENCH_DB ?= recurring_bench
 BENCH_N ?= 1000 5000
 HTTP_PORT ?= 8069
-ADDON := recurring_subscriptions
-TEST_MODULES := $(ADDON),payment_demo
-ADDONS_PATH = $(shell $(PYTHON) tools/addons_path.py)
+TEST_HTTP_PORT ?= 8069
+CORE := recurring_subscriptions
+# Every addon of this repository: a folder with a manifest.
+ADDONS := $(patsubst %/__manifest__.py,%,$(wildcard */__manifest__.py))
+DEMO_MODULES := $(CORE),sale_management,payment_demo,website_sale,payment_stripe
+BENCH_MODULES := $(CORE),payment_demo
 
-.PHONY: help check-odoo pg run test lint format bench
+# Evaluated when a recipe runs, so after `bootstrap` has written var/python.
+PY = $(shell cat var/python)
+ODOO = $(PY) -m odoo
+ADDONS_PATH = $(shell $(PY) tools/addons_path.py)
+
+.PHONY: help bootstrap pg run test lint format bench
 
 help:
-	@echo "make run    fresh demo database '$(DEMO_DB)', Odoo on http://localhost:$(HTTP_PORT)"
-	@echo "make test   fresh database '$(TEST_DB)', addon installed, whole suite (pytest-odoo)"
+	@echo "make run    demo database '$(DEMO_DB)' with every addon, Odoo on http://localhost:$(HTTP_PORT)"
+	@echo "make test   fresh databases: core alone (Odoo's runner), all addons (pytest-odoo)"
 	@echo "make lint   ruff + pylint-odoo mandatory checks"
 	@echo "make bench  renewal benchmark (N = $(BENCH_N))"
 
-check-odoo:
-	@$(PYTHON) tools/odoo_check.py
+bootstrap:
+	@mkdir -p var
+	@PYTHON="$(PYTHON)" ODOO_SOURCE="$(ODOO_SOURCE)" tools/bootstrap.sh >var/python.tmp
+	@mv var/python.tmp var/python
+	@"$$(cat var/python)" tools/odoo_check.py
 
-pg:
+pg: bootstrap
 	@tools/pg_ensure.sh
 
-run: check-odoo pg
+run: pg
 	dropdb --if-exists $(DEMO_DB)
-	$(ODOO) -d $(DEMO_DB) -i $(ADDON),sale_management,payment_demo --addons-path=$(ADDONS_PATH) \
+	$(ODOO) -d $(DEMO_DB) -i $(DEMO_MODULES) --addons-path=$(ADDONS_PATH) \
 		--stop-after-init --log-level=warn
 	@echo ""
 	@echo "Demo database '$(DEMO_DB)' ready: http://localhost:$(HTTP_PORT)  login: admin  password: admin"
@@ -34,26 +50,22 @@ run: check-odoo pg
 	$(ODOO) -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$' --addons-path=$(ADDONS_PATH) \
 		--http-port=$(HTTP_PORT)
 
-test: check-odoo pg
-	dropdb --if-exists $(TEST_DB)
-	$(ODOO) -d $(TEST_DB) -i $(TEST_MODULES) --without-demo=all --addons-path=$(ADDONS_PATH) \
-		--stop-after-init --log-level=warn
-	$(PYTHON) -m pytest $(ADDON)/tests --odoo-database=$(TEST_DB) --odoo-addons-path=$(ADDONS_PATH) \
-		--odoo-log-level=warn --odoo-http -q $(PYTEST_ARGS); \
-	status=$$?; dropdb --if-exists $(TEST_DB); exit $$status
+test: pg
+	@PY="$(PY)" ADDONS_PATH="$(ADDONS_PATH)" CORE_DB=$(CORE_TEST_DB) FULL_DB=$(TEST_DB) \
+		TEST_HTTP_PORT=$(TEST_HTTP_PORT) PYTEST_ARGS="$(PYTEST_ARGS)" tools/run_tests.sh
 
-lint:
-	$(PYTHON) -m ruff check .
-	$(PYTHON) -m ruff format --check .
-	$(PYTHON) -m pylint --rcfile=.pylintrc $(ADDON)
+lint: bootstrap
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pylint --rcfile=.pylintrc $(ADDONS)
 
-format:
-	$(PYTHON) -m ruff check --fix .
-	$(PYTHON) -m ruff format .
+format: bootstrap
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
 
-bench: check-odoo pg
+bench: pg
 	dropdb --if-exists $(BENCH_DB)
-	$(ODOO) -d $(BENCH_DB) -i $(TEST_MODULES) --without-demo=all --addons-path=$(ADDONS_PATH) \
+	$(ODOO) -d $(BENCH_DB) -i $(BENCH_MODULES) --without-demo=all --addons-path=$(ADDONS_PATH) \
 		--stop-after-init --log-level=warn
-	$(PYTHON) bench/bench_renewal.py --database $(BENCH_DB) --addons-path $(ADDONS_PATH) $(foreach n,$(BENCH_N),-n $(n)); \
+	$(PY) bench/bench_renewal.py --database $(BENCH_DB) --addons-path $(ADDONS_PATH) $(foreach n,$(BENCH_N),-n $(n)); \
 	status=$$?; dropdb --if-exists $(BENCH_DB); exit $$status
