@@ -14,9 +14,6 @@ class RecurringStripeCommon(RecurringCommon, StripeCommon):
     own). Chatter and emails stay on: these tests read them.
     """
 
-    # The renewal engine needs payment_stripe's real post-processing (payments, reconciling).
-    enable_post_process_patcher = False
-
     @classmethod
     def default_env_context(cls):
         return {}
@@ -24,6 +21,9 @@ class RecurringStripeCommon(RecurringCommon, StripeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Renewals are paid by account_payment's real post-processing (payment, reconciling),
+        # which PaymentCommon patches out unless told otherwise.
+        cls.enable_post_process_patcher = False
         cls.card = cls.env.ref("payment.payment_method_card")
         cls.card.active = True
         cls.stripe.payment_method_ids = [Command.link(cls.card.id)]
