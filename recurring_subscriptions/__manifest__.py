@@ -6,8 +6,7 @@
     "author": "Recurring Subscriptions developers",
     "website": "https://example.com/recurring_subscriptions",
     "license": "LGPL-3",
-    "depends": ["sale", "payment_stripe", "website_sale"],
-    "external_dependencies": {"python": ["stripe"]},
+    "depends": ["sale"],
     "data": [
         "security/recurring_subscriptions_groups.xml",
         "security/ir.model.access.csv",
@@ -20,7 +19,6 @@
         "data/ir_cron_credit_data.xml",
         "data/mail_template_credit_data.xml",
         "wizards/recurring_subscription_close_wizard_views.xml",
-        "wizards/recurring_stripe_import_wizard_views.xml",
         "views/recurring_plan_views.xml",
         "views/recurring_close_reason_views.xml",
         "views/recurring_subscription_event_views.xml",
@@ -33,7 +31,6 @@
         "views/recurring_portal_templates.xml",
         "views/recurring_credit_portal_templates.xml",
         "views/recurring_subscription_portal_views.xml",
-        "views/website_sale_templates.xml",
         "views/recurring_credit_type_views.xml",
         "views/recurring_credit_entry_views.xml",
         "views/recurring_booking_resource_views.xml",
@@ -50,10 +47,6 @@
         "demo/recurring_credit_demo.xml",
     ],
     "assets": {
-        "web.assets_frontend": [
-            "recurring_subscriptions/static/src/js/website_sale_recurring.js",
-            "recurring_subscriptions/static/src/js/payment_recurring.js",
-        ],
         "web.assets_tests": [
             "recurring_subscriptions/static/tests/tours/**/*",
         ],

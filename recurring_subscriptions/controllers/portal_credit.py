@@ -27,7 +27,7 @@ class RecurringCreditPortal(CustomerPortal):
 
     Pages show what the ``res.partner`` methods return for the commercial entity
     of the logged-in user (read as superuser, they never return another
-    customer's records), for the website's company. Booking and cancelling are
+    customer's records), for the current company. Booking and cancelling are
     POST only (CSRF token required) and call ``recurring.booking._portal_book``
     and ``_portal_cancel``, which check every rule again; a refusal is shown once
     on /my/bookings. Another customer's booking answers 403, a missing one 404.
@@ -105,7 +105,7 @@ class RecurringCreditPortal(CustomerPortal):
         return [("company_id", "=", request.env.company.id)]
 
     def _get_recurring_bookable_resources(self):
-        """The resources the customer may book (active ones of the website's company)."""
+        """The resources the customer may book (active ones of the current company)."""
         return (
             request.env["recurring.booking.resource"]
             .sudo()

@@ -18,7 +18,6 @@ from . import payment_provider
 from . import payment_token
 from . import payment_transaction
 from . import res_partner
-from . import website
 from . import recurring_credit_type
 from . import recurring_credit_rule
 from . import recurring_credit_entry

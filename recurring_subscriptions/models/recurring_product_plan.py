@@ -39,16 +39,3 @@ class RecurringProductPlan(models.Model):
                 raise ValidationError(self.env._("A plan discount must be between 0 and 100%."))
             if row.fixed_price < 0:
                 raise ValidationError(self.env._("A plan price cannot be negative."))
-
-    # ------------------------------------------------------------------
-    # Stripe: set by the Stripe import wizard (recurring.stripe.import.wizard)
-    # ------------------------------------------------------------------
-
-    stripe_plan_id = fields.Char(
-        string="Stripe Plan ID",
-        copy=False,
-        readonly=True,
-        index="btree_not_null",
-        help="Id of the Stripe plan (recurring price) this row was imported from; "
-        "re-importing updates this row instead of creating another one.",
-    )

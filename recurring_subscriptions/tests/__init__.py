@@ -16,12 +16,5 @@ from . import test_portal_http
 from . import test_portal_tour
 from . import test_renewal
 from . import test_security
-from . import test_shop_http
-from . import test_shop_payment
-from . import test_shop_tour
-from . import test_stripe_authentication
-from . import test_stripe_catalog
-from . import test_stripe_localstripe
-from . import test_stripe_webhook
 from . import test_subscription_from_order
 from . import test_validation

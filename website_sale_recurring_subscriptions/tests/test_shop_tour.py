@@ -1,7 +1,8 @@
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-from ..utils import periods
+from odoo.addons.recurring_subscriptions.utils import periods
+
 from .shop_common import RecurringShopCommon
 
 

@@ -6,7 +6,8 @@ from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools import format_date
 
-from ..utils import periods
+from odoo.addons.recurring_subscriptions.utils import periods
+
 from .shop_common import RecurringShopCommon
 
 

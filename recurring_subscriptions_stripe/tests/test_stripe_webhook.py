@@ -18,7 +18,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.payment_stripe.models.payment_provider import PaymentProvider
 
-from .stripe_common import STRIPE_WEBHOOK_SECRET, RecurringStripeCommon
+from .stripe_common import RecurringStripeCommon
 
 PAYMENT_INTENT_ID = "pi_3RecurringHook0001"
 
@@ -74,7 +74,8 @@ class TestStripeWebhook(RecurringStripeCommon, HttpCase):
             },
         }
 
-    def _post_event(self, event, secret=STRIPE_WEBHOOK_SECRET):
+    def _post_event(self, event, secret=None):
+        secret = secret or self.stripe.stripe_webhook_secret
         payload = json.dumps(event)
         timestamp = int(time.time())
         signature = hmac.new(

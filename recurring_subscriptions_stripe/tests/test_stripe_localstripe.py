@@ -8,7 +8,7 @@ from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
 
 from .localstripe_adapter import LocalStripe, localstripe_adapter
-from .stripe_common import STRIPE_SECRET_KEY, RecurringStripeCommon
+from .stripe_common import RecurringStripeCommon
 
 
 @tagged("post_install", "-at_install")
@@ -147,7 +147,7 @@ class TestStripeLocalstripe(RecurringStripeCommon):
         )
 
     def test_import_wizard_creates_then_updates_recurring_products(self):
-        key = STRIPE_SECRET_KEY
+        key = self.stripe.stripe_secret_key
         currency = self.currency.name.lower()
         foreign = "eur" if currency != "eur" else "usd"
         Product, Plan = stripe_sdk.Product, stripe_sdk.Plan
@@ -262,7 +262,7 @@ class TestStripeLocalstripe(RecurringStripeCommon):
         self.assertEqual(Template.search_count([("stripe_product_id", "!=", False)]), 1)
 
     def test_import_wizard_keeps_one_row_per_recurrence(self):
-        key = STRIPE_SECRET_KEY
+        key = self.stripe.stripe_secret_key
         currency = self.currency.name.lower()
         desk = stripe_sdk.Product.create(name="Desk", api_key=key)
         basic = stripe_sdk.Plan.create(

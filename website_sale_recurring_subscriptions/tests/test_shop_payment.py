@@ -1,14 +1,11 @@
 import json
 from datetime import timedelta
-from unittest.mock import patch
 
 from lxml import html
 
 from odoo import fields, http
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
-
-from odoo.addons.payment_stripe.models.payment_provider import PaymentProvider as StripeProvider
 
 from .shop_common import RecurringShopCommon
 
@@ -326,64 +323,3 @@ class TestShopPayment(RecurringShopCommon, HttpCase):
         message = self._refused_payment(cart, amount=0.0)
         self.assertIn("The start date of Coworking membership has passed", message)
         self.assertEqual(cart.state, "draft")
-
-
-@tagged("post_install", "-at_install")
-class TestShopStripeValidation(RecurringShopCommon, HttpCase):
-    """With Stripe, a cart with nothing due today saves the card with a SetupIntent."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.card = cls.env.ref("payment.payment_method_card")
-        cls.stripe = cls.env.ref("payment.payment_provider_stripe")
-        cls.stripe.write(
-            {
-                "state": "test",
-                "is_published": True,
-                "stripe_secret_key": "sk_test_shop0000000000000000",
-                "stripe_publishable_key": "pk_test_shop0000000000000000",
-                "payment_method_ids": [Command.link(cls.card.id)],
-            }
-        )
-        cls.card.active = True
-
-    def test_nothing_due_today_creates_a_setup_intent_not_a_payment(self):
-        self._login()
-        self._add_to_cart(recurring_plan_id=self.plan_trial.id)
-        cart = self._cart()
-        requests = []
-
-        def _stripe_make_request(provider, endpoint, payload=None, method="POST", **kwargs):
-            requests.append(endpoint)
-            if endpoint == "customers":
-                return {"id": "cus_Shop001"}
-            return {
-                "id": "seti_Shop001",
-                "object": "setup_intent",
-                "client_secret": "seti_Shop001_secret",
-                "status": "requires_payment_method",
-            }
-
-        with patch.object(StripeProvider, "_stripe_make_request", _stripe_make_request):
-            processing = self.make_jsonrpc_request(
-                f"/shop/payment/transaction/{cart.id}",
-                {
-                    "provider_id": self.stripe.id,
-                    "payment_method_id": self.card.id,
-                    "token_id": None,
-                    "amount": 0.0,
-                    "flow": "direct",
-                    "tokenization_requested": False,
-                    "landing_route": "/shop/payment/validate",
-                    "is_validation": True,
-                    "access_token": cart._portal_ensure_token(),
-                    "csrf_token": http.Request.csrf_token(self),
-                },
-            )
-        self.assertEqual(requests, ["customers", "setup_intents"], "no PaymentIntent")
-        self.assertEqual(processing["client_secret"], "seti_Shop001_secret")
-        tx = cart.transaction_ids
-        self.assertEqual(tx.operation, "validation")
-        self.assertTrue(tx.tokenize)
-        self.assertEqual(tx.amount, 0.0)

@@ -1,31 +1,32 @@
 from odoo.fields import Command
 
 from odoo.addons.payment_stripe.controllers.main import StripeController
-
-from .common import RecurringCommon
-
-STRIPE_SECRET_KEY = "sk_test_recurring0000000000000000"
-STRIPE_WEBHOOK_SECRET = "whsec_recurring000000000000000000"
+from odoo.addons.payment_stripe.tests.common import StripeCommon
+from odoo.addons.recurring_subscriptions.tests.common import RecurringCommon
 
 
-class RecurringStripeCommon(RecurringCommon):
-    """The Stripe provider in test mode, the card method and a card-charged plan."""
+class RecurringStripeCommon(RecurringCommon, StripeCommon):
+    """Odoo's Stripe test provider (`payment_stripe.tests.common.StripeCommon`) with the
+    card method, the subscription fixtures of `RecurringCommon` and a card-charged plan.
+
+    `RecurringCommon` runs after `StripeCommon`, so its customers and the company's
+    currency are the ones used here (`PaymentCommon` brings a partner and EUR of its
+    own). Chatter and emails stay on: these tests read them.
+    """
+
+    @classmethod
+    def default_env_context(cls):
+        return {}
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Renewals are paid by account_payment's real post-processing (payment, reconciling),
+        # which PaymentCommon patches out unless told otherwise.
+        cls.enable_post_process_patcher = False
         cls.card = cls.env.ref("payment.payment_method_card")
-        cls.stripe = cls.env.ref("payment.payment_provider_stripe")
-        cls.stripe.write(
-            {
-                "state": "test",
-                "stripe_secret_key": STRIPE_SECRET_KEY,
-                "stripe_publishable_key": "pk_test_recurring0000000000000000",
-                "stripe_webhook_secret": STRIPE_WEBHOOK_SECRET,
-                "payment_method_ids": [Command.link(cls.card.id)],
-            }
-        )
         cls.card.active = True
+        cls.stripe.payment_method_ids = [Command.link(cls.card.id)]
         cls.plan_card = cls.env["recurring.plan"].create(
             {"name": "Monthly by card", "payment_mode": "token"}
         )

@@ -4,7 +4,7 @@ from odoo import http
 from odoo.fields import Command
 from odoo.tests import new_test_user
 
-from .common import RecurringPaymentCommon, TourMixin
+from odoo.addons.recurring_subscriptions.tests.common import RecurringPaymentCommon, TourMixin
 
 
 class RecurringShopCommon(TourMixin, RecurringPaymentCommon):

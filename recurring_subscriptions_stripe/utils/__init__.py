@@ -1,0 +1,1 @@
+"""Plain-Python helpers for the Stripe bridge (no ORM, no env)."""

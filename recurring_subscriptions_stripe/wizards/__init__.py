@@ -1,0 +1,1 @@
+from . import recurring_stripe_import_wizard
