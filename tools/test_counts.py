@@ -32,8 +32,7 @@ def main():
         found = per_addon[args.core]
         if found != args.expect:
             print(
-                f"ERROR: {args.core}: Odoo's runner ran {args.expect} tests, "
-                f"pytest-odoo {found}",
+                f"ERROR: {args.core}: Odoo's runner ran {args.expect} tests, pytest-odoo {found}",
                 file=sys.stderr,
             )
             return 1
