@@ -51,15 +51,24 @@ class SaleOrderLine(models.Model):
             elif line.recurring_plan_id not in template.recurring_plan_ids:
                 line.recurring_plan_id = template.recurring_plan_ids[:1]
 
-    @api.depends("recurring_plan_id", "recurring_start_date", "order_id.date_order")
+    @api.depends(
+        "recurring_plan_id", "recurring_start_date", "order_id.date_order", "order_id.partner_id"
+    )
     def _compute_recurring_deferred(self):
         for line in self:
             plan = line.recurring_plan_id
             order_day = fields.Date.context_today(line, line.order_id.date_order or None)
             line.recurring_deferred = bool(plan) and (
-                bool(plan.trial_interval)
+                line._has_recurring_trial()
                 or bool(line.recurring_start_date and line.recurring_start_date > order_day)
             )
+
+    def _has_recurring_trial(self):
+        """Whether the subscription of this line starts with the plan's free trial (not
+        for a customer who already had it, when the plan allows one trial per customer)."""
+        self.ensure_one()
+        plan = self.recurring_plan_id
+        return bool(plan) and plan._has_trial_for(self.order_id.partner_id)
 
     @api.depends("recurring_plan_id", "price_unit", "product_id", "product_uom")
     def _compute_recurring_price_unit(self):
@@ -189,15 +198,14 @@ class SaleOrderLine(models.Model):
             ``trial_end`` (or False), ``next_date`` (first payment after today's),
             ``end_date`` (or False), ``due_today`` (whether this order charges the first
             period) and ``period_amount`` (one period, with or without taxes as the
-            website shows prices)
+            website shows prices) and ``tax_label`` (which of the two)
         """
         self.ensure_one()
         plan = self.recurring_plan_id
         start = self.recurring_start_date or fields.Date.context_today(self)
+        has_trial = self._has_recurring_trial()
         trial_end = (
-            periods.trial_end(start, plan.trial_unit, plan.trial_interval)
-            if plan.trial_interval
-            else False
+            periods.trial_end(start, plan.trial_unit, plan.trial_interval) if has_trial else False
         )
         anchor = trial_end or start
         unit, interval = plan.billing_unit, plan.billing_interval
@@ -231,4 +239,10 @@ class SaleOrderLine(models.Model):
             "period_amount": taxes[
                 "total_included" if tax_display == "tax_included" else "total_excluded"
             ],
+            "trial_used": bool(plan.trial_interval) and not has_trial,
+            "tax_label": (
+                self.env._("tax incl.")
+                if tax_display == "tax_included"
+                else self.env._("tax excl.")
+            ),
         }
