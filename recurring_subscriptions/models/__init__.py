@@ -1,6 +1,5 @@
 from . import recurring_plan
-from . import recurring_plan_wording
-from . import recurring_plan_trial
+from . import recurring_plan_customer
 from . import recurring_plan_line
 from . import recurring_product_plan
 from . import recurring_close_reason
@@ -11,8 +10,7 @@ from . import recurring_renewal_mixin
 from . import recurring_payment_mixin
 from . import recurring_portal_mixin
 from . import recurring_subscription
-from . import recurring_subscription_next_renewal
-from . import recurring_subscription_amounts
+from . import recurring_subscription_customer
 from . import product_template
 from . import sale_order
 from . import sale_order_line
@@ -26,6 +24,5 @@ from . import website
 from . import recurring_credit_type
 from . import recurring_credit_rule
 from . import recurring_credit_entry
-from . import recurring_subscription_trial
 from . import recurring_booking_resource
 from . import recurring_booking
