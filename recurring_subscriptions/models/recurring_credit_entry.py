@@ -91,7 +91,6 @@ class RecurringCreditEntry(models.Model):
         compute="_compute_subscription_id",
         store=True,
         readonly=False,
-        precompute=True,
         index="btree_not_null",
         help="The subscription whose period (or free trial) granted these credits.",
     )

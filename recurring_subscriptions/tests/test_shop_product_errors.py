@@ -62,3 +62,15 @@ class TestShopProductErrors(RecurringShopCommon, HttpCase):
         )
         self.assertNotIn("recurring_error", answer)
         self.assertEqual(self._cart().order_line.recurring_period_count, 3)
+
+
+@tagged("post_install", "-at_install")
+class TestShopProductErrorsTour(RecurringShopCommon, HttpCase):
+    """In the browser: the message appears under the input, the price follows the plan."""
+
+    def test_tour_option_error_shown_under_the_input(self):
+        self._start_tour_or_fail(
+            self.product_desk.website_url, "recurring_shop_option_errors", self.shopper.login
+        )
+        self.env.invalidate_all()
+        self.assertFalse(self._cart().order_line, "nothing was added")
