@@ -72,6 +72,8 @@ WebsiteSale.include({
      * @override
      */
     async _handleAdd($form) {
+        // `_super` is only set until the first `await`.
+        const _super = this._super.bind(this);
         const block = $form?.[0]?.querySelector(".o_recurring_plan_options");
         if (block) {
             const options = getRecurringOptions($form[0]);
@@ -86,7 +88,7 @@ WebsiteSale.include({
                 return;
             }
         }
-        return this._super(...arguments);
+        return _super(...arguments);
     },
 });
 

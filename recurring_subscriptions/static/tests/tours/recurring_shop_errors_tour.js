@@ -28,7 +28,11 @@ registry.category("web_tour.tours").add("recurring_shop_option_errors", {
         {
             content: "A negative number",
             trigger: ".o_recurring_end_options input[name=recurring_period_count]",
-            run: "edit -2",
+            run() {
+                // Typed by hand, "-" is dropped by the tour's keyboard on a number input.
+                this.anchor.value = "-2";
+                this.anchor.dispatchEvent(new Event("change", { bubbles: true }));
+            },
         },
         {
             content: "Add to cart",
