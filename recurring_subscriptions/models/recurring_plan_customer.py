@@ -75,6 +75,16 @@ class RecurringPlan(models.Model):
             "year": _("%(count)s years", count=count),
         }[key]
 
+    def _get_coming_periods_title(self):
+        """The portal's heading of the coming periods, e.g. "Coming deliveries"."""
+        self.ensure_one()
+        return self.env._("Coming %(periods)s", periods=self._get_period_word_plural())
+
+    def _get_start_label(self):
+        """The product page's start date label, e.g. "First delivery (optional)"."""
+        self.ensure_one()
+        return self.env._("First %(period)s (optional)", period=self._get_period_word())
+
     def _get_end_after_count_label(self):
         """The product page's end choice, e.g. "After a number of deliveries"."""
         self.ensure_one()

@@ -164,8 +164,9 @@ publicWidget.registry.RecurringPlanOptions = publicWidget.Widget.extend({
             terms.classList.toggle("d-none", !plan || terms.dataset.planId !== plan.value);
         }
         if (plan) {
-            for (const word of this.el.querySelectorAll(".o_recurring_period_word")) {
-                word.textContent = plan.dataset.periodWord;
+            const startLabel = this.el.querySelector(".o_recurring_start_label");
+            if (startLabel) {
+                startLabel.textContent = plan.dataset.startLabel;
             }
             const countOption = this.el.querySelector(".o_recurring_period_count_option");
             if (countOption) {
