@@ -125,10 +125,11 @@ class RecurringSubscriptionPortal(CustomerPortal):
             "is_owner": is_owner,
             "allowed": subscription._portal_get_allowed_actions() if is_owner else {},
             "coming_periods": subscription._portal_get_coming_periods() if is_owner else [],
-            "coming_date": subscription._portal_get_coming_date(),
+            "coming_date": subscription_sudo.next_renewal_date,
             "cutoff_deadline": False,
             "close_reasons_sudo": subscription._portal_get_close_reasons(),
             "tokens_sudo": subscription._portal_get_payment_tokens(),
+            "card_consent": subscription_sudo._get_card_consent(),
             "orders_sudo": orders_sudo.sorted("date_order", reverse=True),
             "invoices_sudo": invoices_sudo.sorted(
                 lambda m: (m.invoice_date or m.date, m.id), reverse=True

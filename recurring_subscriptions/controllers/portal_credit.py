@@ -336,7 +336,12 @@ class RecurringCreditPortal(CustomerPortal):
             )
         else:
             message = _("%(booking)s is booked.", booking=booking_sudo.display_name)
-        if booking_sudo.sale_order_id:
+        if booking_sudo.sale_order_id and booking_sudo.credits_missing == 1:
+            message += " " + _(
+                "The missing credit is on the quotation %(order)s, under Quotations.",
+                order=booking_sudo.sale_order_id.name,
+            )
+        elif booking_sudo.sale_order_id:
             message += " " + _(
                 "The %(missing)s missing %(unit)s are on the quotation %(order)s, "
                 "under Quotations.",

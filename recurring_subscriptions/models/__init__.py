@@ -1,4 +1,5 @@
 from . import recurring_plan
+from . import recurring_plan_customer
 from . import recurring_plan_line
 from . import recurring_product_plan
 from . import recurring_close_reason
@@ -9,6 +10,7 @@ from . import recurring_renewal_mixin
 from . import recurring_payment_mixin
 from . import recurring_portal_mixin
 from . import recurring_subscription
+from . import recurring_subscription_customer
 from . import product_template
 from . import sale_order
 from . import sale_order_line

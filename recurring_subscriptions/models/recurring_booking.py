@@ -97,16 +97,30 @@ class RecurringBooking(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
-    @api.depends("resource_id", "start", "stop")
+    @api.depends("resource_id", "start", "stop", "partner_id.tz")
     def _compute_display_name(self):
         for booking in self:
             booking.display_name = self.env._(
                 "%(resource)s, %(start)s",
                 resource=booking.resource_id.name or "",
-                start=format_datetime(self.env, booking.start, dt_format="short")
-                if booking.start
-                else "",
+                start=booking._format_customer_datetime(booking.start) if booking.start else "",
             )
+
+    def _get_customer_tz(self):
+        """The customer's time zone (else the user's, else the company's, else UTC): times
+        in messages, emails and ledger descriptions are the customer's local times."""
+        self.ensure_one()
+        return (
+            self.partner_id.tz
+            or self.commercial_partner_id.tz
+            or self.env.user.tz
+            or self.company_id.partner_id.tz
+            or "UTC"
+        )
+
+    def _format_customer_datetime(self, value):
+        self.ensure_one()
+        return format_datetime(self.env, value, tz=self._get_customer_tz(), dt_format="short")
 
     @api.depends("start", "stop")
     def _compute_duration(self):
@@ -276,6 +290,7 @@ class RecurringBooking(models.Model):
             "cost": float(cost),
             "available": float(available),
             "missing": float(missing),
+            "missing_label": _missing_label(self.env, missing),
             "unit": credit_type.unit_label or "",
             "can_pay_difference": bool(missing and resource.product_id),
         }
@@ -381,10 +396,16 @@ class RecurringBooking(models.Model):
             available=credit_ledger.format_quantity(available),
         )
         if self.resource_id.product_id:
-            message += " " + self.env._(
-                "Confirm and pay the difference to get a quotation for the %(missing)s missing.",
-                missing=credit_ledger.format_quantity(cost - available),
-            )
+            if cost - available == 1:
+                message += " " + self.env._(
+                    "Confirm and pay the difference to get a quotation for the missing credit."
+                )
+            else:
+                message += " " + self.env._(
+                    "Confirm and pay the difference to get a quotation for the %(missing)s "
+                    "missing.",
+                    missing=credit_ledger.format_quantity(cost - available),
+                )
         return message
 
     def _create_missing_credits_order(self, missing):
@@ -442,8 +463,8 @@ class RecurringBooking(models.Model):
                     "be booked from %(start)s to %(end)s.",
                     resource=resource.display_name,
                     subscription=reserving.subscription_id.name,
-                    start=format_datetime(self.env, self.start, dt_format="short"),
-                    end=format_datetime(self.env, self.stop, dt_format="short"),
+                    start=self._format_customer_datetime(self.start),
+                    end=self._format_customer_datetime(self.stop),
                 )
             )
         others = self.sudo().search(
@@ -462,8 +483,8 @@ class RecurringBooking(models.Model):
                     "%(resource)s is fully booked from %(start)s to %(end)s "
                     "(%(capacity)s at a time). Choose another slot or resource.",
                     resource=resource.display_name,
-                    start=format_datetime(self.env, self.start, dt_format="short"),
-                    end=format_datetime(self.env, self.stop, dt_format="short"),
+                    start=self._format_customer_datetime(self.start),
+                    end=self._format_customer_datetime(self.stop),
                     capacity=resource.capacity,
                 )
             )
@@ -527,6 +548,14 @@ class RecurringBooking(models.Model):
                         resource=resource.display_name,
                         subscription=sub.name,
                         customer=booking.partner_id.display_name,
-                        start=format_datetime(self.env, booking.start, dt_format="short"),
+                        start=booking._format_customer_datetime(booking.start),
                     )
                 )
+
+
+def _missing_label(env, missing):
+    """ "1 missing" or "2.5 missing": separate sentences, so that translations agree
+    (French: "1 manquant", "2,5 manquants")."""
+    if missing == 1:
+        return env._("1 missing")
+    return env._("%(count)s missing", count=credit_ledger.format_quantity(missing))

@@ -87,7 +87,12 @@ class RecurringCreditEntry(models.Model):
         ondelete="restrict",
     )
     subscription_id = fields.Many2one(
-        related="occurrence_id.subscription_id", store=True, index="btree_not_null"
+        "recurring.subscription",
+        compute="_compute_subscription_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        help="The subscription whose period (or free trial) granted these credits.",
     )
     sale_line_id = fields.Many2one(
         "sale.order.line", string="Order Line", readonly=True, ondelete="set null"
@@ -144,6 +149,9 @@ class RecurringCreditEntry(models.Model):
             "CREATE UNIQUE INDEX IF NOT EXISTS recurring_credit_entry_period_grant_uniq "
             "ON recurring_credit_entry (occurrence_id) "
             "WHERE kind = 'grant' AND occurrence_id IS NOT NULL",
+            "CREATE UNIQUE INDEX IF NOT EXISTS recurring_credit_entry_trial_grant_uniq "
+            "ON recurring_credit_entry (subscription_id) "
+            "WHERE kind = 'grant' AND source = 'subscription' AND occurrence_id IS NULL",
             "CREATE UNIQUE INDEX IF NOT EXISTS recurring_credit_entry_pack_grant_uniq "
             "ON recurring_credit_entry (move_line_id) "
             "WHERE kind = 'grant' AND move_line_id IS NOT NULL",
@@ -161,6 +169,12 @@ class RecurringCreditEntry(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+
+    @api.depends("occurrence_id")
+    def _compute_subscription_id(self):
+        for entry in self:
+            # A trial grant has a subscription and no period.
+            entry.subscription_id = entry.occurrence_id.subscription_id or entry.subscription_id
 
     @api.depends("kind", "grant_id")
     def _compute_is_grant(self):
@@ -458,6 +472,66 @@ class RecurringCreditEntry(models.Model):
                 {
                     "subscription_id": grant.subscription_id.id,
                     "occurrence_id": grant.occurrence_id.id,
+                    "event_type": "info",
+                    "message": grant._get_grant_summary(),
+                }
+                for grant in grants
+            ]
+        )
+        return grants
+
+    @api.model
+    def _grant_trial_credits(self, subscriptions):
+        """Grant one period's credits to subscriptions starting their free trial, when
+        their plan says so; once per subscription."""
+        subscriptions = subscriptions.sudo().filtered(
+            lambda s: (
+                s.trial_end_date
+                and s.plan_id.trial_grants_credits
+                and s.plan_id.credit_type_id
+                and s.plan_id.credit_quantity > 0
+                and any(line.quantity > 0 for line in s.line_ids)
+            )
+        )
+        if not subscriptions:
+            return self.browse()
+        granted = (
+            self.sudo()
+            .search(
+                [
+                    ("subscription_id", "in", subscriptions.ids),
+                    ("kind", "=", "grant"),
+                    ("source", "=", "subscription"),
+                    ("occurrence_id", "=", False),
+                ]
+            )
+            .subscription_id
+        )
+        vals_list = [
+            {
+                "name": self.env._(
+                    "%(subscription)s: free trial %(start)s - %(end)s",
+                    subscription=sub.name,
+                    start=format_date(self.env, sub.start_date),
+                    end=format_date(self.env, fields.Date.subtract(sub.trial_end_date, days=1)),
+                ),
+                "source": "subscription",
+                "partner_id": sub.partner_id.id,
+                "credit_type_id": sub.plan_id.credit_type_id.id,
+                "company_id": sub.company_id.id,
+                "quantity": sub.plan_id.credit_quantity,
+                "expiry_date": sub.plan_id.credit_type_id._get_expiry_date(sub.start_date),
+                "subscription_id": sub.id,
+            }
+            for sub in subscriptions - granted
+        ]
+        if not vals_list:
+            return self.browse()
+        grants = self._create_grants(vals_list)
+        grants.subscription_id._log_events(
+            [
+                {
+                    "subscription_id": grant.subscription_id.id,
                     "event_type": "info",
                     "message": grant._get_grant_summary(),
                 }

@@ -204,7 +204,11 @@ class RecurringPortalMixin(models.AbstractModel):
         if sub.state not in ("future", *RUNNING_STATES) or not sub.next_date:
             return []
         occurrences = sub.occurrence_ids.filtered(
-            lambda o: o.state in ("planned", "skipped") and o.period_start >= sub.next_date
+            lambda o: (
+                o.state in ("planned", "skipped")
+                and o.period_start >= sub.next_date
+                and sub._is_period_planned(o)
+            )
         ).sorted("period_start")[:PORTAL_COMING_PERIODS]
         return [
             {
@@ -342,7 +346,7 @@ class RecurringPortalMixin(models.AbstractModel):
         sub_sudo.action_resume()
         change = self.env._(
             "Subscription resumed: next renewal on %(date)s.",
-            date=format_date(self.env, sub_sudo.next_date),
+            date=format_date(self.env, sub_sudo.next_renewal_date),
         )
         sub_sudo._portal_log_change(change)
         return change
@@ -378,7 +382,7 @@ class RecurringPortalMixin(models.AbstractModel):
         sub_sudo.action_undo_cancel()
         change = self.env._(
             "Scheduled cancellation withdrawn: next renewal on %(date)s.",
-            date=format_date(self.env, sub_sudo.next_date),
+            date=format_date(self.env, sub_sudo.next_renewal_date),
         )
         sub_sudo._portal_log_change(change)
         return change

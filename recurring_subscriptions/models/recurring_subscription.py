@@ -399,9 +399,17 @@ class RecurringSubscription(models.Model):
         plan = self.plan_id
         anchor = self.start_date
         trial_end = False
-        if plan.trial_interval:
+        if plan._has_trial_for(self.partner_id, exclude=self):
             trial_end = periods.trial_end(self.start_date, plan.trial_unit, plan.trial_interval)
             anchor = trial_end
+        elif plan.trial_interval:
+            self.message_post(
+                body=self.env._(
+                    "No free trial: %(customer)s already had the trial of the plan %(plan)s.",
+                    customer=self.commercial_partner_id.display_name,
+                    plan=plan.name,
+                )
+            )
         values = {"anchor_date": anchor, "trial_end_date": trial_end, "next_date": anchor}
         count = period_count or (plan.duration_count if plan.duration_type == "limited" else 0)
         if count and not self.end_date:

@@ -49,15 +49,24 @@ class SaleOrderLine(models.Model):
             elif line.recurring_plan_id not in template.recurring_plan_ids:
                 line.recurring_plan_id = template.recurring_plan_ids[:1]
 
-    @api.depends("recurring_plan_id", "recurring_start_date", "order_id.date_order")
+    @api.depends(
+        "recurring_plan_id", "recurring_start_date", "order_id.date_order", "order_id.partner_id"
+    )
     def _compute_recurring_deferred(self):
         for line in self:
             plan = line.recurring_plan_id
             order_day = fields.Date.context_today(line, line.order_id.date_order or None)
             line.recurring_deferred = bool(plan) and (
-                bool(plan.trial_interval)
+                line._has_recurring_trial()
                 or bool(line.recurring_start_date and line.recurring_start_date > order_day)
             )
+
+    def _has_recurring_trial(self):
+        """Whether the subscription of this line starts with the plan's free trial (not
+        for a customer who already had it, when the plan allows one trial per customer)."""
+        self.ensure_one()
+        plan = self.recurring_plan_id
+        return bool(plan) and plan._has_trial_for(self.order_id.partner_id)
 
     @api.depends("recurring_plan_id", "price_unit", "product_id", "product_uom")
     def _compute_recurring_price_unit(self):

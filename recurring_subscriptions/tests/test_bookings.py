@@ -177,6 +177,7 @@ class TestBookings(CreditCommon):
                 "cost": 3,
                 "available": 0,
                 "missing": 3,
+                "missing_label": "3 missing",
                 "unit": "hours",
                 "can_pay_difference": True,
             },

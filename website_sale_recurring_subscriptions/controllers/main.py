@@ -30,6 +30,49 @@ class RecurringWebsiteSale(WebsiteSale):
             values["recurring_today"] = fields.Date.context_today(request.env.user)
         return values
 
+    @route("/shop/recurring/check_options", type="json", auth="public", website=True)
+    def recurring_check_options(self, product_id=None, product_template_id=None, **options):
+        """Check the subscription options of the product page before adding to cart.
+
+        :return: {} when they are accepted, else ``recurring_error`` (the message) and
+            ``recurring_field`` (the input it is about)
+        """
+        return self._recurring_check_options(product_id, product_template_id, **options)
+
+    def _recurring_check_options(self, product_id, product_template_id=None, **options):
+        product = request.env["product.product"].browse(_to_id(product_id)).exists()
+        if not product:
+            template = request.env["product.template"].browse(_to_id(product_template_id))
+            product = template.exists().product_variant_id
+        if not product:
+            return {}
+        options = {key: value for key, value in options.items() if key.startswith("recurring_")}
+        try:
+            request.env["sale.order"].new({})._get_recurring_cart_line_values(product.id, **options)
+        except UserError as error:
+            return {
+                "recurring_error": error.args[0],
+                "recurring_field": getattr(error, "recurring_field", None),
+            }
+        return {}
+
+    @route()
+    def cart_update_json(self, product_id, *args, **kwargs):
+        """Refused subscription options are answered with the message (and the input it
+        is about), before any cart is made, instead of an error the page does not show."""
+        if kwargs.get("recurring_plan_id") or any(
+            kwargs.get(key)
+            for key in ("recurring_start_date", "recurring_end_date", "recurring_period_count")
+        ):
+            refusal = self._recurring_check_options(product_id, **kwargs)
+            if refusal:
+                return {
+                    **refusal,
+                    "cart_quantity": request.session.get("website_sale_cart_quantity", 0),
+                    "notification_info": {"warning": refusal["recurring_error"]},
+                }
+        return super().cart_update_json(product_id, *args, **kwargs)
+
     def _check_cart(self, order_sudo):
         """Subscriptions belong to a customer account: sign in before the checkout."""
         redirection = super()._check_cart(order_sudo)
@@ -60,7 +103,10 @@ class RecurringWebsiteSale(WebsiteSale):
         nothing. Saved cards are not offered there, as validating one again would be a
         payment.
         """
-        values = {"recurring_terms_plans_sudo": order_sudo._get_recurring_terms_plans()}
+        values = {
+            "recurring_terms_plans_sudo": order_sudo._get_recurring_terms_plans(),
+            "recurring_card_consent": order_sudo._get_recurring_card_consent(),
+        }
         if order_sudo._recurring_needs_card_validation():
             values.update(
                 mode="validation",

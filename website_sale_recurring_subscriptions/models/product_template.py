@@ -1,5 +1,5 @@
 from odoo import models
-from odoo.tools import is_html_empty
+from odoo.tools import formatLang, is_html_empty
 
 
 class ProductTemplate(models.Model):
@@ -44,10 +44,17 @@ class ProductTemplate(models.Model):
                 count=plan.trial_interval,
                 unit=units.get(plan.trial_unit, "").lower(),
             )
+            if trial_label and not plan._has_trial_for(self.env.user.partner_id):
+                trial_label = self.env._("You already had the free trial of this plan.")
             options.append(
                 {
                     "plan": plan,
                     "price": currency.round(price * (1.0 - discount / 100.0)),
+                    "price_formatted": formatLang(
+                        self.env,
+                        currency.round(price * (1.0 - discount / 100.0)),
+                        digits=currency.decimal_places,
+                    ),
                     "price_before_discount": price,
                     "discount": discount,
                     "currency": currency,
@@ -56,3 +63,19 @@ class ProductTemplate(models.Model):
                 }
             )
         return options
+
+    def _get_additionnal_combination_info(self, product_or_template, quantity, date, website):
+        """Override of `website_sale`: a recurring product shows the price of the plan
+        chosen by default (the first one offered); the page follows the chosen plan."""
+        info = super()._get_additionnal_combination_info(
+            product_or_template, quantity, date, website
+        )
+        if self.recurring_ok:
+            product = (
+                product_or_template if product_or_template._name == "product.product" else None
+            )
+            options = self._get_recurring_shop_plan_options(website, product=product)
+            if options:
+                info["price"] = options[0]["price"]
+                info["has_discounted_price"] = False
+        return info

@@ -2,7 +2,7 @@ from markupsafe import escape
 
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import is_html_empty
+from odoo.tools import format_date, formatLang, is_html_empty
 
 
 class SaleOrder(models.Model):
@@ -73,37 +73,57 @@ class SaleOrder(models.Model):
         if recurring_plan_id:
             plan = plans.filtered(lambda p: str(p.id) == str(recurring_plan_id).strip())
             if not plan:
-                raise UserError(
+                raise _option_error(
                     _(
                         "This plan is not available for %(product)s.",
                         product=template.display_name,
-                    )
+                    ),
+                    "recurring_plan_id",
                 )
-        start = self._parse_recurring_cart_date(recurring_start_date)
-        end = self._parse_recurring_cart_date(recurring_end_date)
+        plan_words = plan._get_period_word_plural()
+        start = self._parse_recurring_cart_date(recurring_start_date, "recurring_start_date")
+        end = self._parse_recurring_cart_date(recurring_end_date, "recurring_end_date")
         try:
             count = int(recurring_period_count or 0)
         except (TypeError, ValueError):
-            raise UserError(_("The number of deliveries must be a whole number.")) from None
+            raise _option_error(
+                _("The number of %(periods)s must be a whole number.", periods=plan_words),
+                "recurring_period_count",
+            ) from None
         today = fields.Date.context_today(self)
         if start and start < today:
-            raise UserError(_("A subscription cannot start in the past."))
+            raise _option_error(
+                _(
+                    "A subscription cannot start in the past: choose %(today)s or later.",
+                    today=format_date(self.env, today),
+                ),
+                "recurring_start_date",
+            )
         if start == today:
             start = False  # the default: it starts when the order is confirmed
         if count < 0:
-            raise UserError(_("The number of deliveries cannot be negative."))
+            raise _option_error(
+                _("The number of %(periods)s cannot be negative.", periods=plan_words),
+                "recurring_period_count",
+            )
         if (end or count) and plan.duration_type == "limited":
-            raise UserError(
+            raise _option_error(
                 _(
                     "The plan %(plan)s lasts %(count)s periods: it cannot end on another date.",
                     plan=plan.name,
                     count=plan.duration_count,
-                )
+                ),
+                "recurring_end_mode",
             )
         if end and count:
-            raise UserError(_("Choose an end date or a number of deliveries, not both."))
+            raise _option_error(
+                _("Choose an end date or a number of %(periods)s, not both.", periods=plan_words),
+                "recurring_end_mode",
+            )
         if end and end < (start or today):
-            raise UserError(_("A subscription cannot end before it starts."))
+            raise _option_error(
+                _("A subscription cannot end before it starts."), "recurring_end_date"
+            )
         return {
             "recurring_plan_id": plan.id,
             "recurring_start_date": start or False,
@@ -111,13 +131,15 @@ class SaleOrder(models.Model):
             "recurring_period_count": count,
         }
 
-    def _parse_recurring_cart_date(self, value):
+    def _parse_recurring_cart_date(self, value, field=None):
         if not value:
             return False
         try:
             return fields.Date.to_date(str(value).strip())
         except ValueError:
-            raise UserError(self.env._("%(value)s is not a valid date.", value=value)) from None
+            raise _option_error(
+                self.env._("%(value)s is not a valid date.", value=value), field
+            ) from None
 
     def _check_cart_is_ready_to_be_paid(self):
         """Override of `website_sale`: a start date chosen days ago may have passed."""
@@ -157,6 +179,50 @@ class SaleOrder(models.Model):
                 }
             )
         return summaries
+
+    def _get_recurring_card_consent(self):
+        """What the customer agrees to by saving a card at checkout, one sentence per
+        subscription: the amount, how often, the first charge date; then how to cancel.
+
+        :return: list of sentences (empty for a cart without subscriptions)
+        """
+        self.ensure_one()
+        _ = self.env._
+        sentences = []
+        for summary in self._get_recurring_shop_summaries():
+            values = {
+                "plan": summary["plan"].name,
+                "amount": formatLang(
+                    self.env, summary["period_amount"], currency_obj=self.currency_id
+                ),
+                "tax": summary["tax_label"],
+                "frequency": summary["label"],
+                "date": format_date(self.env, summary["next_date"]),
+            }
+            if summary["due_today"]:
+                sentences.append(
+                    _(
+                        "%(plan)s: the first period is paid today; your card is then charged "
+                        "%(amount)s (%(tax)s) %(frequency)s, first on %(date)s.",
+                        **values,
+                    )
+                )
+            else:
+                sentences.append(
+                    _(
+                        "%(plan)s: nothing is charged today; your card is charged %(amount)s "
+                        "(%(tax)s) %(frequency)s, first on %(date)s.",
+                        **values,
+                    )
+                )
+        if sentences:
+            sentences.append(
+                _(
+                    "Your card is saved and charged automatically on each renewal until you "
+                    "cancel. You can cancel at any time in My Account, Subscriptions."
+                )
+            )
+        return sentences
 
     def _recurring_needs_card_validation(self):
         """Nothing is due today (free trials, later starts), yet the subscriptions need a
@@ -245,3 +311,11 @@ class SaleOrder(models.Model):
             )
             kwargs["body"] = escape(kwargs.get("body") or "") + section
         return super().message_post(**kwargs)
+
+
+def _option_error(message, field):
+    """A refused subscription option of the product page; ``recurring_field`` names the
+    input the customer should correct (the shop shows the message next to it)."""
+    error = UserError(message)
+    error.recurring_field = field
+    return error

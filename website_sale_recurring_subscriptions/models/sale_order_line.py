@@ -18,15 +18,14 @@ class SaleOrderLine(models.Model):
             ``trial_end`` (or False), ``next_date`` (first payment after today's),
             ``end_date`` (or False), ``due_today`` (whether this order charges the first
             period) and ``period_amount`` (one period, with or without taxes as the
-            website shows prices)
+            website shows prices) and ``tax_label`` (which of the two)
         """
         self.ensure_one()
         plan = self.recurring_plan_id
         start = self.recurring_start_date or fields.Date.context_today(self)
+        has_trial = self._has_recurring_trial()
         trial_end = (
-            periods.trial_end(start, plan.trial_unit, plan.trial_interval)
-            if plan.trial_interval
-            else False
+            periods.trial_end(start, plan.trial_unit, plan.trial_interval) if has_trial else False
         )
         anchor = trial_end or start
         unit, interval = plan.billing_unit, plan.billing_interval
@@ -60,4 +59,10 @@ class SaleOrderLine(models.Model):
             "period_amount": taxes[
                 "total_included" if tax_display == "tax_included" else "total_excluded"
             ],
+            "trial_used": bool(plan.trial_interval) and not has_trial,
+            "tax_label": (
+                self.env._("tax incl.")
+                if tax_display == "tax_included"
+                else self.env._("tax excl.")
+            ),
         }

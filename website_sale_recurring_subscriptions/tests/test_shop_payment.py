@@ -149,7 +149,7 @@ class TestShopPayment(RecurringShopCommon, HttpCase):
                 "//div[@id='recurring_confirmation_subscriptions']//a[@href='/my/subscriptions']"
             )
         )
-        self.assertShown(self._page_text(confirmation), f"{sub.name} Yearly, yearly Next payment")
+        self.assertShown(self._page_text(confirmation), f"{sub.name} Yearly Next payment")
 
         # The order confirmation email lists it too, with where to manage it.
         emails = cart.message_ids.filtered(

@@ -16,7 +16,7 @@ registry.category("web_tour.tours").add("recurring_shop_buy_subscription", {
         },
         {
             content: "The plans are listed with their price per period and discount",
-            trigger: ".o_recurring_plan:contains(Yearly):contains(180.00):contains(yearly):contains(-10%)",
+            trigger: ".o_recurring_plan:contains(Yearly):contains(180.00):contains(-10%)",
         },
         {
             content: "A plan with a fixed number of periods",
