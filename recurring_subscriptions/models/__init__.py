@@ -9,6 +9,11 @@ from . import recurring_renewal_mixin
 from . import recurring_payment_mixin
 from . import recurring_portal_mixin
 from . import recurring_subscription
+from . import recurring_subscription_mrr
+from . import recurring_subscription_line_mrr
+from . import recurring_mrr_movement
+from . import recurring_subscription_digest
+from . import recurring_subscription_event_digest
 from . import product_template
 from . import sale_order
 from . import sale_order_line

@@ -7,8 +7,11 @@ from . import test_credit_portal
 from . import test_credit_security
 from . import test_credits
 from . import test_dunning
+from . import test_digest
 from . import test_dunning_schedule
 from . import test_lifecycle
+from . import test_mrr
+from . import test_mrr_math
 from . import test_payment_token
 from . import test_periods
 from . import test_portal_actions
