@@ -14,6 +14,8 @@ from . import recurring_subscription_line_mrr
 from . import recurring_mrr_movement
 from . import recurring_subscription_digest
 from . import recurring_subscription_event_digest
+from . import recurring_plan_reminder
+from . import recurring_subscription_occurrence_reminder
 from . import product_template
 from . import sale_order
 from . import sale_order_line

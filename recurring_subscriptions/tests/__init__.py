@@ -17,6 +17,7 @@ from . import test_periods
 from . import test_portal_actions
 from . import test_portal_http
 from . import test_portal_tour
+from . import test_reminders
 from . import test_renewal
 from . import test_security
 from . import test_shop_http
