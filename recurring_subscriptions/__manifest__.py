@@ -57,6 +57,7 @@
     "demo": [
         "demo/recurring_demo.xml",
         "demo/recurring_credit_demo.xml",
+        "demo/recurring_mrr_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -45,6 +45,15 @@ class RecurringSubscription(models.Model):
             .sudo()
             .search([("id", ">", since_event_id)], order="id")
         )
+        # Read the linked documents in one query per model, not one per event.
+        documents = {}
+        for event in events:
+            if event.document_ref:
+                documents.setdefault(event.document_ref._name, []).append(event.document_ref.id)
+        for model, ids in documents.items():
+            records = self.env[model].sudo().browse(ids)
+            records.fetch([f for f in ("name", "state") if f in records._fields])
+            records.mapped("display_name")
         by_category = {}
         for event in events:
             category = event._get_digest_category()
@@ -63,10 +72,14 @@ class RecurringSubscription(models.Model):
                         names=", ".join(unavailable.mapped("display_name")),
                     )
                 )
-        labels = dict(DIGEST_CATEGORY_SELECTION)
+        labels = dict(
+            self.env["recurring.subscription.event"]
+            ._fields["digest_category"]
+            ._description_selection(self.env)
+        )
         base_url = self.get_base_url()
         sections = []
-        for key, label in DIGEST_CATEGORY_SELECTION:
+        for key, _label in DIGEST_CATEGORY_SELECTION:
             rows = by_category.get(key)
             if not rows:
                 continue

@@ -1,6 +1,11 @@
-from odoo import api, fields, models
+import random
 
-from ..utils import mrr
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.fields import Command
+
+from ..utils import mrr, periods
 
 # Subscription states that bring recurring revenue (trials, paused and future ones do not).
 MRR_STATES = ("active", "past_due")
@@ -132,8 +137,8 @@ class RecurringSubscription(models.Model):
     def _sync_mrr_movements(self, date=None):
         """Log one MRR movement for each subscription whose MRR changed since the last one.
 
-        :param date: date of the movements (default: today, or the close date when the
-            subscription closed)
+        :param date: date of the movements (default: the ``recurring_mrr_date`` context
+            key, else today, or the close date when the subscription closed)
         """
         moved = self.filtered(
             lambda s: (
@@ -142,6 +147,7 @@ class RecurringSubscription(models.Model):
         )
         if not moved:
             return self.env["recurring.mrr.movement"]
+        date = date or self.env.context.get("recurring_mrr_date")
         today = date or fields.Date.context_today(self)
         history = dict(
             self.env["recurring.mrr.movement"]
@@ -185,3 +191,73 @@ class RecurringSubscription(models.Model):
         for sub in moved:
             sub.sudo().recurring_mrr_logged = sub.recurring_mrr_currency
         return movements
+
+    # ------------------------------------------------------------------
+    # Demo data: a year of MRR history (called from demo/recurring_mrr_demo.xml)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _demo_create_mrr_history(self, count=40, seed=2026):
+        """Subscriptions started over the last year, some upgraded, downgraded, paused or
+        closed on past dates, through the same MRR hook as real changes."""
+        rng = random.Random(seed)
+        today = fields.Date.context_today(self)
+        reasons = self.env["recurring.close.reason"].search([])
+        offers = []
+        for xmlid, product_xmlid in (
+            ("recurring_subscriptions.plan_weekly_demo", "product_vegetable_box_demo"),
+            ("recurring_subscriptions.plan_monthly_demo", "product_coworking_membership_demo"),
+            ("recurring_subscriptions.plan_yearly_demo", "product_coworking_membership_demo"),
+        ):
+            plan = self.env.ref(xmlid, raise_if_not_found=False)
+            product = self.env.ref(
+                f"recurring_subscriptions.{product_xmlid}", raise_if_not_found=False
+            )
+            if plan and product:
+                offers.append((plan, product))
+        if not offers:
+            return self
+        partners = self.env["res.partner"].create(
+            [{"name": f"Demo subscriber {i + 1:02d}"} for i in range(count)]
+        )
+        subs = self
+        for partner in partners:
+            plan, product = rng.choice(offers)
+            start = today - relativedelta(days=rng.randint(5, 360))
+            unit, interval = plan.billing_unit, plan.billing_interval
+            index = periods.period_index_at(start, unit, interval, today)
+            sub = self.with_context(recurring_mrr_date=start).create(
+                {
+                    "partner_id": partner.id,
+                    "plan_id": plan.id,
+                    "start_date": start,
+                    "anchor_date": start,
+                    "next_date": periods.period_start(start, unit, interval, index + 1),
+                    "state": "active",
+                    "line_ids": [
+                        Command.create(
+                            {"product_id": product.id, "quantity": rng.choice((1, 1, 1, 2, 3))}
+                        )
+                    ],
+                }
+            )
+            subs |= sub
+            day = start
+            for _step in range(rng.choice((0, 0, 1, 1, 2))):
+                day = day + relativedelta(days=rng.randint(20, 90))
+                if day >= today:
+                    break
+                line = sub.line_ids[:1]
+                change = 1 if rng.random() < 0.7 or line.quantity <= 1 else -1
+                line.with_context(recurring_mrr_date=day).quantity = line.quantity + change
+            if rng.random() < 0.25:
+                end = day + relativedelta(days=rng.randint(15, 120))
+                if end < today:
+                    sub.with_context(recurring_mrr_date=end)._action_close(
+                        rng.choice(reasons) if reasons else None, end
+                    )
+                    continue
+            if rng.random() < 0.06:
+                sub.with_context(recurring_mrr_date=today).action_pause()
+        subs._plan_occurrences()
+        return subs

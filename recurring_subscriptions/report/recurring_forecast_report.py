@@ -4,11 +4,12 @@ from odoo import fields, models, tools
 class RecurringForecastReport(models.Model):
     """What the planned periods will bill: one row per coming period.
 
-    The menu opens it on the next 12 months. Read from the materialised periods (``recurring.subscription.occurrence``): skipped
-    periods, periods after the end date or after a cancellation scheduled at the end of
-    the current period, and subscriptions that are paused, suspended or closed are left
-    out. Amounts are the subscription lines at their current price, after discounts,
-    without taxes (lines priced from the pricelist may be priced otherwise at renewal).
+    The menu opens it on the next 12 months. Read from the materialised periods
+    (``recurring.subscription.occurrence``): skipped periods, periods after the end date
+    or after a cancellation scheduled at the end of the current period, and
+    subscriptions that are paused, suspended or closed are left out. Amounts are the
+    subscription lines at their current price, after discounts, without taxes (lines
+    priced from the pricelist may be priced otherwise at renewal).
     """
 
     _name = "recurring.forecast.report"
