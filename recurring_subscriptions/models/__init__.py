@@ -12,7 +12,7 @@ from . import recurring_subscription
 from . import recurring_subscription_mrr
 from . import recurring_subscription_line_mrr
 from . import recurring_mrr_movement
-from . import recurring_subscription_digest
+from . import recurring_run_digest
 from . import recurring_subscription_event_digest
 from . import recurring_plan_reminder
 from . import recurring_subscription_occurrence_reminder

@@ -67,7 +67,9 @@ class RecurringMrrMovement(models.Model):
     )
 
     def write(self, vals):
-        raise UserError(self.env._("MRR movements cannot be modified."))
+        if self:
+            raise UserError(self.env._("MRR movements cannot be modified."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

@@ -33,4 +33,4 @@ class RecurringSubscriptionEvent(models.Model):
             return False
         if self.event_type != "error":
             return False
-        return self.subscription_id._get_digest_error_category()
+        return self.env["recurring.run.digest"]._get_error_category(self.subscription_id)

@@ -78,5 +78,5 @@ class TestRunDigest(RecurringPaymentCommon):
         )
         self._create_subscription().action_start()
         self._run_cron()
-        self.assertFalse(self.env["recurring.subscription"]._get_digest_recipients())
+        self.assertFalse(self.env["recurring.run.digest"]._get_digest_recipients())
         self.assertFalse(self._digests())

@@ -7,14 +7,16 @@ from ..const import DIGEST_CATEGORY_SELECTION
 DIGEST_RECIPIENTS_PARAM = "recurring_subscriptions.digest_recipients"
 
 
-class RecurringSubscription(models.Model):
+class RecurringRunDigest(models.AbstractModel):
     """The shop's digest: one email after each cron run listing what the run did.
 
     The outcomes are read back from the event log (the events written during the run),
-    so the renewal engine needs no extra bookkeeping.
+    so the renewal engine needs no extra bookkeeping: the cron notes the last event id
+    when it starts and calls ``_send_run_digest`` with it when it ends.
     """
 
-    _inherit = "recurring.subscription"
+    _name = "recurring.run.digest"
+    _description = "Subscriptions: Run Digest"
 
     @api.model
     def _get_last_event_id(self):
@@ -64,7 +66,7 @@ class RecurringSubscription(models.Model):
             by_category[category][event.subscription_id.id] = event
         # Renewed with a product that is archived or no longer sold: worth a look too.
         for sub_id, event in by_category.get("renewed", {}).items():
-            unavailable = event.subscription_id._get_unavailable_products()
+            unavailable = self._get_unavailable_products(event.subscription_id)
             if unavailable and sub_id not in by_category.get("product_unavailable", {}):
                 by_category.setdefault("product_unavailable", {})[sub_id] = event.with_context(
                     recurring_digest_message=self.env._(
@@ -77,7 +79,7 @@ class RecurringSubscription(models.Model):
             ._fields["digest_category"]
             ._description_selection(self.env)
         )
-        base_url = self.get_base_url()
+        base_url = self.env["recurring.subscription"].get_base_url()
         sections = []
         for key, _label in DIGEST_CATEGORY_SELECTION:
             rows = by_category.get(key)
@@ -142,20 +144,20 @@ class RecurringSubscription(models.Model):
         )
         return mail
 
-    def _get_digest_error_category(self):
-        """Why a renewal of this subscription most likely failed, for the digest."""
-        self.ensure_one()
-        if self._get_unavailable_products():
+    @api.model
+    def _get_error_category(self, subscription):
+        """Why a renewal of ``subscription`` most likely failed, for the digest."""
+        if self._get_unavailable_products(subscription):
             return "product_unavailable"
-        partner = self.partner_invoice_id or self.partner_id
+        partner = subscription.partner_invoice_id or subscription.partner_id
         if not partner.email or not (partner.country_id or partner.street or partner.city):
             return "data_missing"
         return "error"
 
-    def _get_unavailable_products(self):
-        """Products of this subscription's lines that are archived or no longer sold."""
-        self.ensure_one()
-        products = self.line_ids.filtered(lambda l: l.quantity > 0).product_id
+    @api.model
+    def _get_unavailable_products(self, subscription):
+        """Products of the subscription's lines that are archived or no longer sold."""
+        products = subscription.line_ids.filtered(lambda l: l.quantity > 0).product_id
         return products.with_context(active_test=False).filtered(
             lambda p: not p.active or not p.product_tmpl_id.active or not p.sale_ok
         )
