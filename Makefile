@@ -10,11 +10,12 @@ ADDON := recurring_subscriptions
 TEST_MODULES := $(ADDON),payment_demo
 ADDONS_PATH = $(shell $(PYTHON) tools/addons_path.py)
 
-.PHONY: help check-odoo pg run test lint format bench
+.PHONY: help check-odoo pg run test test-stock lint format bench
 
 help:
 	@echo "make run    fresh demo database '$(DEMO_DB)', Odoo on http://localhost:$(HTTP_PORT)"
 	@echo "make test   fresh database '$(TEST_DB)', addon installed, whole suite (pytest-odoo)"
+	@echo "make test-stock  the stock bridge's tests (sale_stock installed)"
 	@echo "make lint   ruff + pylint-odoo mandatory checks"
 	@echo "make bench  renewal benchmark (N = $(BENCH_N))"
 
@@ -45,7 +46,7 @@ test: check-odoo pg
 lint:
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
-	$(PYTHON) -m pylint --rcfile=.pylintrc $(ADDON)
+	$(PYTHON) -m pylint --rcfile=.pylintrc $(ADDON) $(ADDON)_stock
 
 format:
 	$(PYTHON) -m ruff check --fix .
@@ -57,3 +58,13 @@ bench: check-odoo pg
 		--stop-after-init --log-level=warn
 	$(PYTHON) bench/bench_renewal.py --database $(BENCH_DB) --addons-path $(ADDONS_PATH) $(foreach n,$(BENCH_N),-n $(n)); \
 	status=$$?; dropdb --if-exists $(BENCH_DB); exit $$status
+
+STOCK_TEST_DB ?= recurring_test_stock
+
+test-stock: check-odoo pg
+	dropdb --if-exists $(STOCK_TEST_DB)
+	$(ODOO) -d $(STOCK_TEST_DB) -i $(TEST_MODULES),sale_stock --without-demo=all \
+		--addons-path=$(ADDONS_PATH) --stop-after-init --log-level=warn
+	$(PYTHON) -m pytest $(ADDON)_stock/tests --odoo-database=$(STOCK_TEST_DB) \
+		--odoo-addons-path=$(ADDONS_PATH) --odoo-log-level=warn -q $(PYTEST_ARGS); \
+	status=$$?; dropdb --if-exists $(STOCK_TEST_DB); exit $$status
