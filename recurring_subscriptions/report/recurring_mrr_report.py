@@ -65,31 +65,7 @@ class RecurringMrrReport(models.Model):
         self.env.cr.execute(
             f"""
             CREATE OR REPLACE VIEW {self._table} AS (
-            WITH bounds AS (
-                SELECT company_id,
-                       date_trunc('month', MIN(date))::date AS first_month
-                  FROM recurring_mrr_movement
-                 GROUP BY company_id
-            ), months AS (
-                SELECT b.company_id, gs::date AS month
-                  FROM bounds b
-                 CROSS JOIN LATERAL generate_series(
-                       b.first_month,
-                       GREATEST(b.first_month, date_trunc('month', CURRENT_DATE)::date),
-                       interval '1 month') gs
-            ), balances AS (
-                SELECT mo.company_id, mo.month,
-                       COUNT(*) FILTER (WHERE bal.mrr > 0) AS customers,
-                       COALESCE(SUM(bal.mrr), 0) AS mrr
-                  FROM months mo
-                  LEFT JOIN LATERAL (
-                        SELECT SUM(m.amount_company) AS mrr
-                          FROM recurring_mrr_movement m
-                         WHERE m.company_id = mo.company_id AND m.date < mo.month
-                         GROUP BY m.subscription_id
-                  ) bal ON TRUE
-                 GROUP BY mo.company_id, mo.month
-            ), moves AS (
+            WITH moves AS (
                 SELECT company_id,
                        date_trunc('month', date)::date AS month,
                        SUM(amount_company) FILTER (WHERE movement_type = 'new') AS new_mrr,
@@ -101,36 +77,59 @@ class RecurringMrrReport(models.Model):
                            AS contraction_mrr,
                        -SUM(amount_company) FILTER (WHERE movement_type = 'churn') AS churned_mrr,
                        SUM(amount_company) AS net_new_mrr,
+                       -- MRR goes from 0 to positive only by new or reactivation, back to 0
+                       -- only by churn: the paying subscriptions follow these counts.
+                       SUM(CASE WHEN movement_type IN ('new', 'reactivation') THEN 1
+                                WHEN movement_type = 'churn' THEN -1
+                                ELSE 0 END) AS paying_delta,
                        COUNT(DISTINCT subscription_id) FILTER (WHERE is_logo_churn)
                            AS lost_customers
                   FROM recurring_mrr_movement
                  GROUP BY company_id, date_trunc('month', date)
+            ), months AS (
+                SELECT b.company_id, gs::date AS month
+                  FROM (SELECT company_id, MIN(month) AS first_month
+                          FROM moves GROUP BY company_id) b
+                 CROSS JOIN LATERAL generate_series(
+                       b.first_month,
+                       GREATEST(b.first_month, date_trunc('month', CURRENT_DATE)::date),
+                       interval '1 month') gs
+            ), running AS (
+                SELECT mo.company_id, mo.month, mv.new_mrr, mv.expansion_mrr,
+                       mv.reactivation_mrr, mv.contraction_mrr, mv.churned_mrr,
+                       mv.net_new_mrr, mv.lost_customers,
+                       COALESCE(SUM(mv.net_new_mrr) OVER w, 0) AS mrr_start,
+                       COALESCE(SUM(mv.paying_delta) OVER w, 0) AS customers_start
+                  FROM months mo
+                  LEFT JOIN moves mv ON mv.company_id = mo.company_id AND mv.month = mo.month
+                WINDOW w AS (PARTITION BY mo.company_id ORDER BY mo.month
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
             )
-            SELECT row_number() OVER (ORDER BY b.company_id, b.month) AS id,
-                   b.month,
-                   b.company_id,
+            SELECT row_number() OVER (ORDER BY r.company_id, r.month) AS id,
+                   r.month,
+                   r.company_id,
                    c.currency_id,
-                   b.mrr AS mrr_start,
-                   b.mrr + COALESCE(mv.net_new_mrr, 0) AS mrr_end,
-                   b.customers AS customers_start,
-                   COALESCE(mv.new_mrr, 0) AS new_mrr,
-                   COALESCE(mv.expansion_mrr, 0) AS expansion_mrr,
-                   COALESCE(mv.reactivation_mrr, 0) AS reactivation_mrr,
-                   COALESCE(mv.contraction_mrr, 0) AS contraction_mrr,
-                   COALESCE(mv.churned_mrr, 0) AS churned_mrr,
-                   COALESCE(mv.net_new_mrr, 0) AS net_new_mrr,
-                   COALESCE(mv.lost_customers, 0) AS lost_customers,
-                   CASE WHEN b.customers > 0
-                        THEN 100.0 * COALESCE(mv.lost_customers, 0) / b.customers
+                   r.mrr_start,
+                   r.mrr_start + COALESCE(r.net_new_mrr, 0) AS mrr_end,
+                   r.customers_start,
+                   COALESCE(r.new_mrr, 0) AS new_mrr,
+                   COALESCE(r.expansion_mrr, 0) AS expansion_mrr,
+                   COALESCE(r.reactivation_mrr, 0) AS reactivation_mrr,
+                   COALESCE(r.contraction_mrr, 0) AS contraction_mrr,
+                   COALESCE(r.churned_mrr, 0) AS churned_mrr,
+                   COALESCE(r.net_new_mrr, 0) AS net_new_mrr,
+                   COALESCE(r.lost_customers, 0) AS lost_customers,
+                   CASE WHEN r.customers_start > 0
+                        THEN 100.0 * COALESCE(r.lost_customers, 0) / r.customers_start
                         ELSE 0 END AS logo_churn_rate,
-                   CASE WHEN b.mrr > 0
-                        THEN 100.0 * (COALESCE(mv.churned_mrr, 0)
-                                      + COALESCE(mv.contraction_mrr, 0)) / b.mrr
+                   CASE WHEN r.mrr_start > 0
+                        THEN 100.0 * (COALESCE(r.churned_mrr, 0)
+                                      + COALESCE(r.contraction_mrr, 0)) / r.mrr_start
                         ELSE 0 END AS revenue_churn_rate,
-                   CASE WHEN b.customers > 0 THEN b.mrr / b.customers ELSE 0 END AS arpu
-              FROM balances b
-              JOIN res_company c ON c.id = b.company_id
-              LEFT JOIN moves mv ON mv.company_id = b.company_id AND mv.month = b.month
+                   CASE WHEN r.customers_start > 0 THEN r.mrr_start / r.customers_start
+                        ELSE 0 END AS arpu
+              FROM running r
+              JOIN res_company c ON c.id = r.company_id
             )
             """
         )
