@@ -15,7 +15,7 @@ TEST_HTTP_PORT ?= 8069
 CORE := recurring_subscriptions
 # Every addon of this repository: a folder with a manifest.
 ADDONS := $(patsubst %/__manifest__.py,%,$(wildcard */__manifest__.py))
-DEMO_MODULES := $(CORE),sale_management,payment_demo,website_sale,payment_stripe
+DEMO_MODULES := $(CORE),sale_management,payment_demo,website_sale,payment_stripe,sale_stock
 BENCH_MODULES := $(CORE),payment_demo
 
 # Evaluated when a recipe runs, so after `bootstrap` has written var/python.

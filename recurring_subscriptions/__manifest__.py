@@ -15,6 +15,9 @@
         "data/ir_cron_data.xml",
         "data/recurring_close_reason_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_digest_data.xml",
+        "data/mail_template_reminder_data.xml",
+        "data/ir_cron_reminder_data.xml",
         "data/recurring_portal_data.xml",
         "data/ir_cron_credit_data.xml",
         "data/mail_template_credit_data.xml",
@@ -24,9 +27,15 @@
         "views/recurring_subscription_event_views.xml",
         "views/recurring_subscription_occurrence_views.xml",
         "views/recurring_subscription_views.xml",
+        "views/recurring_subscription_mrr_views.xml",
+        "views/recurring_mrr_movement_views.xml",
+        "report/recurring_mrr_report_views.xml",
+        "report/recurring_retention_report_views.xml",
+        "report/recurring_forecast_report_views.xml",
         "views/product_template_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
+        "views/payment_token_views.xml",
         "views/res_partner_views.xml",
         "views/recurring_portal_templates.xml",
         "views/recurring_credit_portal_templates.xml",
@@ -45,6 +54,7 @@
     "demo": [
         "demo/recurring_demo.xml",
         "demo/recurring_credit_demo.xml",
+        "demo/recurring_mrr_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -113,3 +113,15 @@ RESERVING_SUBSCRIPTION_STATES = ("future", "trial", "active", "paused", "past_du
 DEFAULT_CREDIT_BATCH_SIZE = 500
 # Default window of the "expiring soon" filters and portal list, in days.
 EXPIRING_SOON_DAYS = 30
+
+# Categories of the shop's digest, in the order they are listed.
+DIGEST_CATEGORY_SELECTION = [
+    ("renewed", "Renewed"),
+    ("paid", "Paid"),
+    ("payment_failed", "Payment failed"),
+    ("authentication", "Authentication required"),
+    ("stock", "Quantities reduced for stock"),
+    ("product_unavailable", "Product unavailable (archived or not sold)"),
+    ("data_missing", "Address or data missing"),
+    ("error", "Other errors"),
+]

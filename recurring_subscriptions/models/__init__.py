@@ -11,6 +11,13 @@ from . import recurring_payment_mixin
 from . import recurring_portal_mixin
 from . import recurring_subscription
 from . import recurring_subscription_customer
+from . import recurring_subscription_mrr
+from . import recurring_subscription_line_mrr
+from . import recurring_mrr_movement
+from . import recurring_run_digest
+from . import recurring_subscription_event_digest
+from . import recurring_plan_reminder
+from . import recurring_subscription_occurrence_reminder
 from . import product_template
 from . import sale_order
 from . import sale_order_line

@@ -7,6 +7,12 @@ class PaymentToken(models.Model):
     recurring_subscription_ids = fields.One2many(
         "recurring.subscription", "payment_token_id", string="Subscriptions"
     )
+    recurring_card_expiry = fields.Date(
+        string="Card Expiry",
+        help="Last day the card can be charged, when the provider tells it (a provider "
+        "bridge may fill it). Customers are asked for a new card before a charge it "
+        "cannot pay.",
+    )
 
     def get_linked_records_info(self):
         """List the running subscriptions this card pays (shown before archiving it)."""

@@ -171,12 +171,14 @@ class RecurringRenewalMixin(models.AbstractModel):
     def _cron_process_due(self, batch_size=None):
         """Scheduled action: lifecycle changes, then renew every due subscription."""
         today = fields.Date.context_today(self)
+        since_event_id = self.env["recurring.run.digest"]._get_last_event_id()
         self._process_lifecycle(today)
         self._commit_if_allowed()
         self._retry_payment_steps()
         self._renew_due(today, batch_size=batch_size)
         # Subscriptions whose last period was just renewed can close now.
         self._close_ended(today)
+        self.env["recurring.run.digest"]._send_run_digest(since_event_id)
         self._commit_if_allowed()
 
     @api.model
