@@ -6,10 +6,10 @@ from . import recurring_close_reason
 from . import recurring_subscription_event
 from . import recurring_subscription_line
 from . import recurring_subscription_occurrence
-from . import recurring_renewal_mixin
-from . import recurring_payment_mixin
-from . import recurring_portal_mixin
 from . import recurring_subscription
+from . import recurring_subscription_renewal
+from . import recurring_subscription_payment
+from . import recurring_subscription_portal
 from . import recurring_subscription_customer
 from . import recurring_subscription_mrr
 from . import recurring_subscription_line_mrr

@@ -28,13 +28,12 @@ class AccountMove(models.Model):
             subscriptions = renewals.recurring_subscription_id.sudo()
             subscriptions._log_events(
                 [
-                    {
-                        "subscription_id": move.recurring_subscription_id.id,
-                        "occurrence_id": move.recurring_occurrence_id.id,
-                        "event_type": "payment",
-                        "message": self.env._("Invoice %(invoice)s paid.", invoice=move.name),
-                        "document_ref": f"account.move,{move.id}",
-                    }
+                    move.recurring_subscription_id._prepare_event_values(
+                        "payment",
+                        self.env._("Invoice %(invoice)s paid.", invoice=move.name),
+                        occurrence=move.recurring_occurrence_id,
+                        document=move,
+                    )
                     for move in renewals
                 ]
             )

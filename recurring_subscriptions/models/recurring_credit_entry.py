@@ -469,12 +469,9 @@ class RecurringCreditEntry(models.Model):
         grants = self._create_grants(vals_list)
         grants.subscription_id._log_events(
             [
-                {
-                    "subscription_id": grant.subscription_id.id,
-                    "occurrence_id": grant.occurrence_id.id,
-                    "event_type": "info",
-                    "message": grant._get_grant_summary(),
-                }
+                grant.subscription_id._prepare_event_values(
+                    "info", grant._get_grant_summary(), occurrence=grant.occurrence_id
+                )
                 for grant in grants
             ]
         )
@@ -530,11 +527,7 @@ class RecurringCreditEntry(models.Model):
         grants = self._create_grants(vals_list)
         grants.subscription_id._log_events(
             [
-                {
-                    "subscription_id": grant.subscription_id.id,
-                    "event_type": "info",
-                    "message": grant._get_grant_summary(),
-                }
+                grant.subscription_id._prepare_event_values("info", grant._get_grant_summary())
                 for grant in grants
             ]
         )

@@ -22,9 +22,6 @@ class RecurringSubscription(models.Model):
         "portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
-        "recurring.renewal.mixin",
-        "recurring.payment.mixin",
-        "recurring.portal.mixin",
     ]
     _order = "id desc"
     _check_company_auto = True
@@ -128,10 +125,6 @@ class RecurringSubscription(models.Model):
     order_count = fields.Integer(compute="_compute_document_counts")
     invoice_count = fields.Integer(compute="_compute_document_counts")
     error_event_count = fields.Integer(compute="_compute_document_counts")
-    renewal_attempts = fields.Integer(
-        default=0, copy=False, readonly=True, help="Consecutive failed renewal attempts."
-    )
-    last_error = fields.Text(copy=False, readonly=True)
 
     _sql_constraints = [
         (
@@ -341,21 +334,52 @@ class RecurringSubscription(models.Model):
             )
         labels = dict(self._fields["state"]._description_selection(self.env))
         events = [
-            {
-                "subscription_id": sub.id,
-                "event_type": "state",
-                "message": self.env._("%(old)s → %(new)s", old=labels[sub.state], new=labels[state])
+            sub._prepare_event_values(
+                "state",
+                self.env._("%(old)s → %(new)s", old=labels[sub.state], new=labels[state])
                 + (f" ({message})" if message else ""),
-            }
+            )
             for sub in self
             if sub.state != state
         ]
         self.write({"state": state, **(extra_values or {})})
         self._log_events(events)
 
+    # ------------------------------------------------------------------
+    # Event log: every event is written through these helpers
+    # ------------------------------------------------------------------
+
+    def _prepare_event_values(self, event_type, message, occurrence=None, document=None):
+        """Values of one ``recurring.subscription.event`` about this subscription.
+
+        :param str event_type: a key of ``EVENT_TYPE_SELECTION``
+        :param str message: what happened, one sentence
+        :param occurrence: the period it is about, if any
+        :param document: the sale order, invoice or payment transaction it is about, if any
+        """
+        self.ensure_one()
+        return {
+            "subscription_id": self.id,
+            "occurrence_id": occurrence.id if occurrence else False,
+            "event_type": event_type,
+            "message": message,
+            "document_ref": f"{document._name},{document.id}" if document else False,
+        }
+
+    def _log_event(self, event_type, message, occurrence=None, document=None):
+        """Write one event in this subscription's log; return it."""
+        return self._log_events(
+            [self._prepare_event_values(event_type, message, occurrence, document)]
+        )
+
     def _log_events(self, vals_list):
-        if vals_list:
-            self.env["recurring.subscription.event"].sudo().create(vals_list)
+        """Write events prepared by ``_prepare_event_values`` with one ``create``.
+
+        The renewal engine logs a whole batch this way; return the events.
+        """
+        if not vals_list:
+            return self.env["recurring.subscription.event"]
+        return self.env["recurring.subscription.event"].sudo().create(vals_list)
 
     # ------------------------------------------------------------------
     # Actions
@@ -522,14 +546,13 @@ class RecurringSubscription(models.Model):
         )
         self._log_events(
             [
-                {
-                    "subscription_id": sub.id,
-                    "event_type": "state",
-                    "message": self.env._(
+                sub._prepare_event_values(
+                    "state",
+                    self.env._(
                         "Cancellation scheduled at the end of the period (%(date)s).",
                         date=sub.next_date,
                     ),
-                }
+                )
                 for sub in self
             ]
         )
@@ -541,11 +564,7 @@ class RecurringSubscription(models.Model):
         self.write({"cancel_at_period_end": False, "close_reason_id": False})
         self._log_events(
             [
-                {
-                    "subscription_id": sub.id,
-                    "event_type": "state",
-                    "message": self.env._("Scheduled cancellation undone."),
-                }
+                sub._prepare_event_values("state", self.env._("Scheduled cancellation undone."))
                 for sub in self
             ]
         )
@@ -639,19 +658,13 @@ class RecurringSubscription(models.Model):
             }
         )
         credit_note.action_post()
-        self._log_events(
-            [
-                {
-                    "subscription_id": self.id,
-                    "occurrence_id": occurrence.id,
-                    "event_type": "invoice",
-                    "message": self.env._(
-                        "Credit note %(move)s for the unused part of the period.",
-                        move=credit_note.name,
-                    ),
-                    "document_ref": f"account.move,{credit_note.id}",
-                }
-            ]
+        self._log_event(
+            "invoice",
+            self.env._(
+                "Credit note %(move)s for the unused part of the period.", move=credit_note.name
+            ),
+            occurrence=occurrence,
+            document=credit_note,
         )
         return credit_note
 

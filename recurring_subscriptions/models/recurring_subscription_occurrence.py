@@ -113,16 +113,8 @@ class RecurringSubscriptionOccurrence(models.Model):
     def _log_event(self, event_type, message, document=None):
         """Write one event about this period in its subscription's log."""
         self.ensure_one()
-        self.subscription_id._log_events(
-            [
-                {
-                    "subscription_id": self.subscription_id.id,
-                    "occurrence_id": self.id,
-                    "event_type": event_type,
-                    "message": message[:500],
-                    "document_ref": f"{document._name},{document.id}" if document else False,
-                }
-            ]
+        return self.subscription_id._log_event(
+            event_type, message[:500], occurrence=self, document=document
         )
 
     # ------------------------------------------------------------------
@@ -137,12 +129,11 @@ class RecurringSubscriptionOccurrence(models.Model):
         self.write({"state": "skipped"})
         self.subscription_id._log_events(
             [
-                {
-                    "subscription_id": o.subscription_id.id,
-                    "occurrence_id": o.id,
-                    "event_type": "period",
-                    "message": self.env._("Period starting %(date)s skipped.", date=o.period_start),
-                }
+                o.subscription_id._prepare_event_values(
+                    "period",
+                    self.env._("Period starting %(date)s skipped.", date=o.period_start),
+                    occurrence=o,
+                )
                 for o in self
             ]
         )
@@ -161,14 +152,11 @@ class RecurringSubscriptionOccurrence(models.Model):
         self.write({"state": "planned"})
         self.subscription_id._log_events(
             [
-                {
-                    "subscription_id": o.subscription_id.id,
-                    "occurrence_id": o.id,
-                    "event_type": "period",
-                    "message": self.env._(
-                        "Period starting %(date)s restored.", date=o.period_start
-                    ),
-                }
+                o.subscription_id._prepare_event_values(
+                    "period",
+                    self.env._("Period starting %(date)s restored.", date=o.period_start),
+                    occurrence=o,
+                )
                 for o in self
             ]
         )
@@ -194,12 +182,11 @@ class RecurringSubscriptionOccurrence(models.Model):
             empty.write({"state": "done", "payment_step_done": True, "error_message": False})
             empty.subscription_id._log_events(
                 [
-                    {
-                        "subscription_id": o.subscription_id.id,
-                        "occurrence_id": o.id,
-                        "event_type": "period",
-                        "message": self.env._("Nothing to deliver this period: no document made."),
-                    }
+                    o.subscription_id._prepare_event_values(
+                        "period",
+                        self.env._("Nothing to deliver this period: no document made."),
+                        occurrence=o,
+                    )
                     for o in empty
                 ]
             )
@@ -216,13 +203,12 @@ class RecurringSubscriptionOccurrence(models.Model):
                 [occurrence._prepare_sale_order_values() for occurrence in with_order]
             )
             events += [
-                {
-                    "subscription_id": order.recurring_subscription_id.id,
-                    "occurrence_id": order.recurring_occurrence_id.id,
-                    "event_type": "order",
-                    "message": self.env._("Order %(order)s created.", order=order.name),
-                    "document_ref": f"sale.order,{order.id}",
-                }
+                order.recurring_subscription_id._prepare_event_values(
+                    "order",
+                    self.env._("Order %(order)s created.", order=order.name),
+                    occurrence=order.recurring_occurrence_id,
+                    document=order,
+                )
                 for order in orders
             ]
             to_confirm = orders.filtered(
@@ -246,13 +232,12 @@ class RecurringSubscriptionOccurrence(models.Model):
         if invoices:
             invoices.action_post()
             events += [
-                {
-                    "subscription_id": invoice.recurring_subscription_id.id,
-                    "occurrence_id": invoice.recurring_occurrence_id.id,
-                    "event_type": "invoice",
-                    "message": self.env._("Invoice %(invoice)s posted.", invoice=invoice.name),
-                    "document_ref": f"account.move,{invoice.id}",
-                }
+                invoice.recurring_subscription_id._prepare_event_values(
+                    "invoice",
+                    self.env._("Invoice %(invoice)s posted.", invoice=invoice.name),
+                    occurrence=invoice.recurring_occurrence_id,
+                    document=invoice,
+                )
                 for invoice in invoices
             ]
         todo.write({"state": "done", "error_message": False})
@@ -392,14 +377,11 @@ class RecurringSubscriptionOccurrence(models.Model):
         if no_card:
             no_card.subscription_id._log_events(
                 [
-                    {
-                        "subscription_id": o.subscription_id.id,
-                        "occurrence_id": o.id,
-                        "event_type": "payment",
-                        "message": self.env._(
-                            "No saved payment method: a payment request was sent instead."
-                        ),
-                    }
+                    o.subscription_id._prepare_event_values(
+                        "payment",
+                        self.env._("No saved payment method: a payment request was sent instead."),
+                        occurrence=o,
+                    )
                     for o in no_card
                 ]
             )
@@ -571,12 +553,9 @@ class RecurringSubscriptionOccurrence(models.Model):
             # The paid invoice goes out as the customer's receipt.
             periods._send_invoices()
         events = [
-            {
-                "subscription_id": tx.recurring_occurrence_id.subscription_id.id,
-                "occurrence_id": tx.recurring_occurrence_id.id,
-                "event_type": "payment",
-                "document_ref": f"payment.transaction,{tx.id}",
-                "message": (
+            tx.recurring_occurrence_id.subscription_id._prepare_event_values(
+                "payment",
+                (
                     self.env._(
                         "Payment %(reference)s of %(amount)s received.",
                         reference=tx.reference,
@@ -589,7 +568,9 @@ class RecurringSubscriptionOccurrence(models.Model):
                         amount=tx.currency_id.format(tx.amount),
                     )
                 ),
-            }
+                occurrence=tx.recurring_occurrence_id,
+                document=tx,
+            )
             for tx in done | pending
         ]
         self.env["recurring.subscription"]._log_events(events)

@@ -5,6 +5,8 @@ from odoo.fields import Command
 from odoo.tests import TransactionCase
 from odoo.tests.common import _find_executable
 
+from odoo.addons.payment.tests.common import PaymentCommon
+
 
 class RecurringCommon(TransactionCase):
     """Fixtures shared by the subscription tests: own plans, products and customers."""
@@ -104,16 +106,30 @@ class RecurringCommon(TransactionCase):
         self.env["recurring.subscription"]._cron_process_due()
 
 
-class RecurringPaymentCommon(RecurringCommon):
+class RecurringPaymentCommon(RecurringCommon, PaymentCommon):
     """Adds a card plan and saved cards of the `payment_demo` provider, whose
-    `demo_simulated_state` decides how each charge ends."""
+    `demo_simulated_state` decides how each charge ends.
+
+    The provider, payment method, tokens and transactions come from Odoo's own
+    payment fixtures (``payment.tests.common.PaymentCommon``); this addon's own
+    customers, company and currency (``RecurringCommon``) replace theirs.
+    """
+
+    @classmethod
+    def default_env_context(cls):
+        # Tracking and chatter stay on: the tests check what customers and the shop see.
+        return {}
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.provider = cls.env.ref("payment.payment_provider_demo")
-        cls.provider.write({"state": "test"})
+        # Renewals react to payments in ``_post_process``: keep it (PaymentCommon mocks it).
+        cls.enable_post_process_patcher = False
+        # Only the demo provider is offered, as in a shop set up with one provider.
+        cls.dummy_provider.state = "disabled"
+        cls.provider = cls._prepare_provider(code="demo")
         cls.payment_method = cls.env.ref("payment_demo.payment_method_demo")
+        cls.payment_method_id = cls.payment_method.id
         cls.plan_card = cls.env["recurring.plan"].create(
             {"name": "Monthly by card", "payment_mode": "token"}
         )
@@ -122,17 +138,20 @@ class RecurringPaymentCommon(RecurringCommon):
         ]
 
     @classmethod
-    def _token(cls, state="done", partner=None, **values):
-        return cls.env["payment.token"].create(
-            {
-                "provider_id": cls.provider.id,
-                "payment_method_id": cls.payment_method.id,
+    def _token(cls, state="done", partner=None, company=None, **values):
+        """A saved card of ``partner`` (of ``company``'s demo provider when given)."""
+        provider = cls._prepare_provider("demo", company=company) if company else cls.provider
+        return PaymentCommon._create_token(
+            cls,
+            sudo=False,
+            **{
+                "provider_id": provider.id,
                 "partner_id": (partner or cls.partner).id,
                 "payment_details": "4242",
                 "provider_ref": "demo-customer",
                 "demo_simulated_state": state,
                 **values,
-            }
+            },
         )
 
 

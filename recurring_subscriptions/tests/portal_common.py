@@ -1,11 +1,12 @@
 from odoo import http
 from odoo.tests import new_test_user
 
-from .common import RecurringCommon
+from .common import RecurringPaymentCommon
 
 
-class RecurringPortalCommon(RecurringCommon):
-    """Portal customers (Alice, Bob), a salesperson and helpers for the portal tests."""
+class RecurringPortalCommon(RecurringPaymentCommon):
+    """Portal customers (Alice, Bob), a salesperson and helpers for the portal tests
+    (saved cards: see ``RecurringPaymentCommon._token``)."""
 
     @classmethod
     def setUpClass(cls):
@@ -21,13 +22,6 @@ class RecurringPortalCommon(RecurringCommon):
         cls.portal_bob = cls._portal_user("rs_portal_bob", cls.partner_b)
         cls.reason_expensive = cls.env.ref("recurring_subscriptions.close_reason_too_expensive")
         cls.reason_internal = cls.env.ref("recurring_subscriptions.close_reason_payment_failed")
-        cls.provider = cls.env.ref("payment.payment_provider_demo")
-        cls.provider.write({"state": "test"})
-        cls.payment_method = cls.env.ref("payment_demo.payment_method_demo")
-        cls.plan_card = cls.env["recurring.plan"].create(
-            {"name": "Monthly by card", "payment_mode": "token"}
-        )
-        cls.product_desk.recurring_product_plan_ids = [(0, 0, {"plan_id": cls.plan_card.id})]
 
     @classmethod
     def _portal_user(cls, login, partner):
@@ -50,20 +44,6 @@ class RecurringPortalCommon(RecurringCommon):
         sub.action_start()
         cls.env["recurring.subscription"]._renew_due(today, restrict_ids=sub.ids)
         return sub
-
-    def _token(self, partner=None, company=None):
-        provider = self.provider
-        if company:
-            provider = self.provider.copy({"company_id": company.id, "state": "test"})
-        return self.env["payment.token"].create(
-            {
-                "provider_id": provider.id,
-                "payment_method_id": self.payment_method.id,
-                "partner_id": (partner or self.partner).id,
-                "payment_details": "4242",
-                "provider_ref": "demo-customer",
-            }
-        )
 
     def _coming(self, sub):
         """The planned periods after the one already renewed, in date order."""

@@ -5,6 +5,7 @@ from datetime import date
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -99,6 +100,7 @@ class TestTwoWorkers(TransactionCase):
                 with (
                     self.assertRaisesRegex(Exception, "recurring_occurrence_unique"),
                     cr.savepoint(),
+                    mute_logger("odoo.sql_db"),
                 ):
                     env["sale.order"].create(
                         {"partner_id": ids["partner"], "recurring_occurrence_id": occurrence.id}
@@ -107,6 +109,7 @@ class TestTwoWorkers(TransactionCase):
                 with (
                     self.assertRaisesRegex(Exception, "subscription_period_unique"),
                     cr.savepoint(),
+                    mute_logger("odoo.sql_db"),
                 ):
                     env["recurring.subscription.occurrence"].create(
                         {

@@ -107,17 +107,13 @@ class TestDunning(RecurringPaymentCommon):
         period = sub.order_ids.recurring_occurrence_id
         invoice = sub.invoice_ids
         # What the portal's pay button does: an online transaction on the invoice.
-        tx = self.env["payment.transaction"].create(
-            {
-                "provider_id": self.provider.id,
-                "payment_method_id": self.payment_method.id,
-                "reference": "PAYLINK-1",
-                "amount": invoice.amount_residual,
-                "currency_id": invoice.currency_id.id,
-                "partner_id": self.partner.id,
-                "operation": "online_direct",
-                "invoice_ids": [Command.set(invoice.ids)],
-            }
+        tx = self._create_transaction(
+            "direct",
+            sudo=False,
+            reference="PAYLINK-1",
+            amount=invoice.amount_residual,
+            currency_id=invoice.currency_id.id,
+            invoice_ids=[Command.set(invoice.ids)],
         )
         tx._set_done()
         tx._post_process()
@@ -244,18 +240,14 @@ class TestSavedCards(RecurringPaymentCommon):
         order = self._create_order(
             [{"product_id": self.product_desk.id, "recurring_plan_id": self.plan_card.id}]
         )
-        tx = self.env["payment.transaction"].create(
-            {
-                "provider_id": self.provider.id,
-                "payment_method_id": self.payment_method.id,
-                "reference": "SO-CARD-1",
-                "amount": order.amount_total,
-                "currency_id": order.currency_id.id,
-                "partner_id": self.partner.id,
-                "operation": "online_direct",
-                "tokenize": True,
-                "sale_order_ids": [Command.set(order.ids)],
-            }
+        tx = self._create_transaction(
+            "direct",
+            sudo=False,
+            reference="SO-CARD-1",
+            amount=order.amount_total,
+            currency_id=order.currency_id.id,
+            tokenize=True,
+            sale_order_ids=[Command.set(order.ids)],
         )
         tx._handle_notification_data(
             "demo",

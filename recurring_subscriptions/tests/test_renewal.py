@@ -6,11 +6,11 @@ from freezegun import freeze_time
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from odoo.addons.recurring_subscriptions.models.recurring_renewal_mixin import (
-    RecurringRenewalMixin,
-)
 from odoo.addons.recurring_subscriptions.models.recurring_subscription_occurrence import (
     RecurringSubscriptionOccurrence,
+)
+from odoo.addons.recurring_subscriptions.models.recurring_subscription_renewal import (
+    RecurringSubscription as RecurringSubscriptionRenewal,
 )
 
 from .common import RecurringCommon
@@ -80,7 +80,7 @@ class TestRenewal(RecurringCommon):
         subs.action_start()
         with (
             patch.object(
-                RecurringRenewalMixin,
+                RecurringSubscriptionRenewal,
                 "_advance_schedule",
                 side_effect=RuntimeError("worker killed"),
             ),

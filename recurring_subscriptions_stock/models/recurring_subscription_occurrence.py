@@ -126,14 +126,12 @@ class RecurringSubscriptionOccurrence(models.Model):
                 notes=" ".join(notes.mapped("name")),
             )
             events.append(
-                {
-                    "subscription_id": occurrence.subscription_id.id,
-                    "occurrence_id": occurrence.id,
-                    "event_type": "info",
-                    "digest_category": "stock",
-                    "message": message[:500],
-                    "document_ref": f"sale.order,{order.id}",
-                }
+                dict(
+                    occurrence.subscription_id._prepare_event_values(
+                        "info", message[:500], occurrence=occurrence, document=order
+                    ),
+                    digest_category="stock",
+                )
             )
             occurrence.subscription_id.message_post(
                 body=Markup("<p>%s</p>") % message, subtype_xmlid="mail.mt_note"

@@ -15,18 +15,24 @@ from ..utils import periods
 _logger = logging.getLogger(__name__)
 
 
-class RecurringRenewalMixin(models.AbstractModel):
+class RecurringSubscription(models.Model):
     """The renewal engine of ``recurring.subscription``: scheduling and the cron.
 
-    Kept apart from the subscription's fields and actions so each file reads on
-    its own. The cron selects a narrow set of due subscriptions, locks them
-    (``FOR NO KEY UPDATE SKIP LOCKED``), makes their documents with one ORM call
-    per step for a whole batch, falls back to one savepoint per subscription when
-    a batch fails, and commits per batch outside tests.
+    One file per concern extends the subscription model (as Odoo's
+    ``account_move_line_tax_details.py`` does), so each file reads on its own.
+    The cron selects a narrow set of due subscriptions, locks them (``FOR NO KEY
+    UPDATE SKIP LOCKED``), makes their documents with one ORM call per step for a
+    whole batch, falls back to one savepoint per subscription when a batch fails,
+    and commits per batch outside tests.
     """
 
-    _name = "recurring.renewal.mixin"
-    _description = "Subscription Renewal Engine"
+    # recurring.subscription is split into one file per concern on purpose.
+    _inherit = "recurring.subscription"  # pylint: disable=consider-merging-classes-inherited
+
+    renewal_attempts = fields.Integer(
+        default=0, copy=False, readonly=True, help="Consecutive failed renewal attempts."
+    )
+    last_error = fields.Text(copy=False, readonly=True)
 
     def _plan_occurrences(self):
         """Keep the coming periods materialised (up to the horizon, never past the end)."""
@@ -290,16 +296,15 @@ class RecurringRenewalMixin(models.AbstractModel):
         if skipped:
             self._log_events(
                 [
-                    {
-                        "subscription_id": o.subscription_id.id,
-                        "occurrence_id": o.id,
-                        "event_type": "period",
-                        "message": self.env._(
+                    o.subscription_id._prepare_event_values(
+                        "period",
+                        self.env._(
                             "Skipped period %(start)s - %(end)s: nothing made.",
                             start=o.period_start,
                             end=o.period_end,
                         ),
-                    }
+                        occurrence=o,
+                    )
                     for o in skipped
                 ]
             )
@@ -373,15 +378,10 @@ class RecurringRenewalMixin(models.AbstractModel):
                 "attempt_count": occurrence.attempt_count + 1,
             }
         )
-        self._log_events(
-            [
-                {
-                    "subscription_id": self.id,
-                    "occurrence_id": occurrence.id,
-                    "event_type": "error",
-                    "message": self.env._("Renewal failed: %(error)s", error=message)[:500],
-                }
-            ]
+        self._log_event(
+            "error",
+            self.env._("Renewal failed: %(error)s", error=message)[:500],
+            occurrence=occurrence,
         )
         if attempts == 1:
             self.activity_schedule(

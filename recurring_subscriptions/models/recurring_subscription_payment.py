@@ -3,11 +3,11 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 
-class RecurringPaymentMixin(models.AbstractModel):
+class RecurringSubscription(models.Model):
     """Payment side of ``recurring.subscription``: status, dunning and emails."""
 
-    _name = "recurring.payment.mixin"
-    _description = "Subscription Payments"
+    # recurring.subscription is split into one file per concern on purpose.
+    _inherit = "recurring.subscription"  # pylint: disable=consider-merging-classes-inherited
 
     payment_suspended = fields.Boolean(
         readonly=True,
@@ -96,17 +96,10 @@ class RecurringPaymentMixin(models.AbstractModel):
             self._action_close(self.env.ref("recurring_subscriptions.close_reason_payment_failed"))
             return
         self.payment_suspended = True
-        self._log_events(
-            [
-                {
-                    "subscription_id": self.id,
-                    "occurrence_id": occurrence.id,
-                    "event_type": "state",
-                    "message": self.env._(
-                        "Payment attempts exhausted: suspended until the open invoices are paid."
-                    ),
-                }
-            ]
+        self._log_event(
+            "state",
+            self.env._("Payment attempts exhausted: suspended until the open invoices are paid."),
+            occurrence=occurrence,
         )
         self._send_template("recurring_subscriptions.mail_template_payment_failed", occurrence)
 
@@ -120,9 +113,7 @@ class RecurringPaymentMixin(models.AbstractModel):
                 "payment requests until a new payment method is chosen.",
                 token=token.display_name,
             )
-            sub._log_events(
-                [{"subscription_id": sub.id, "event_type": "payment", "message": message}]
-            )
+            sub._log_event("payment", message)
             sub.message_post(body=Markup("<p>%s</p>") % message, subtype_xmlid="mail.mt_note")
 
     def _on_payment_token_changed(self):

@@ -40,7 +40,7 @@ PORTAL_TERMS_FREE_ACTIONS = {"accept_terms", "cancel_now", "cancel_period_end"}
 PORTAL_COMING_PERIODS = 6
 
 
-class RecurringPortalMixin(models.AbstractModel):
+class RecurringSubscription(models.Model):
     """Customer (portal) actions of ``recurring.subscription``.
 
     Every action is a private ``_portal_<verb>`` method called by one portal route.
@@ -60,8 +60,8 @@ class RecurringPortalMixin(models.AbstractModel):
     changed less than ``plan.cutoff_hours`` before that.
     """
 
-    _name = "recurring.portal.mixin"
-    _description = "Subscription Customer Portal Actions"
+    # recurring.subscription is split into one file per concern on purpose.
+    _inherit = "recurring.subscription"  # pylint: disable=consider-merging-classes-inherited
 
     terms_accepted_date = fields.Datetime(string="Terms Accepted On", readonly=True, copy=False)
     terms_accepted_partner_id = fields.Many2one(
@@ -475,19 +475,10 @@ class RecurringPortalMixin(models.AbstractModel):
         self.ensure_one()
         _ = self.env._
         customer = self.env.user.partner_id
-        self._log_events(
-            [
-                {
-                    "subscription_id": self.id,
-                    "occurrence_id": occurrence.id if occurrence else False,
-                    "event_type": "info",
-                    "message": _(
-                        "Customer portal, %(customer)s: %(change)s",
-                        customer=customer.name,
-                        change=change,
-                    ),
-                }
-            ]
+        self._log_event(
+            "info",
+            _("Customer portal, %(customer)s: %(change)s", customer=customer.name, change=change),
+            occurrence=occurrence,
         )
         # The shop: a note that notifies the salesperson and the followers of the subtype.
         self.message_post(
