@@ -25,3 +25,6 @@ from . import test_stripe_localstripe
 from . import test_stripe_webhook
 from . import test_subscription_from_order
 from . import test_validation
+from . import test_proration
+from . import test_subscription_change
+from . import test_portal_change
