@@ -14,7 +14,7 @@ registry.category("web_tour.tours").add("recurring_portal_upgrade_preview", {
         },
         {
             content: "The yearly plan is offered",
-            trigger: "#recurring_change_switch select[name=plan_id] option:contains(Yearly)",
+            trigger: "#recurring_change_switch select[name=plan_id]:has(option:contains(Yearly))",
         },
         {
             content: "Preview the switch",
