@@ -300,7 +300,7 @@ class RecurringSubscription(models.Model):
                 raise UserError(
                     self.env._(
                         "The recurrence of a running subscription cannot change here; "
-                        "use Change Plan."
+                        "use the Change button."
                     )
                 )
         result = super().write(vals)
