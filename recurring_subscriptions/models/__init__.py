@@ -30,3 +30,4 @@ from . import recurring_subscription_occurrence_line
 from . import recurring_subscription_occurrence_change
 from . import recurring_subscription_change
 from . import recurring_subscription_change_portal
+from . import recurring_subscription_change_documents
