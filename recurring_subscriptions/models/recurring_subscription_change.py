@@ -361,7 +361,7 @@ class RecurringSubscription(models.Model):
             raise UserError(_("Switch now or at the end of the period."))
         today = fields.Date.context_today(self)
         unit, interval = plan.billing_unit, plan.billing_interval
-        current = self.env["recurring.subscription.occurrence"]
+        current = running = self.env["recurring.subscription.occurrence"]
         credit_lines, charge_lines = [], []
         if when == "period_end" or self.state in ("trial", "future"):
             # Nothing billed now: the new plan starts with the next period.
@@ -372,7 +372,11 @@ class RecurringSubscription(models.Model):
             next_date = start
         else:
             current = self._change_current_period(today)
-            if current and current.period_start == today:
+            # The period under way, billed or not (an order without invoice).
+            running = self.occurrence_ids.filtered(
+                lambda o: o.state == "done" and o.period_start <= today <= o.period_end
+            )
+            if any(o.period_start == today for o in running):
                 raise UserError(
                     _(
                         "The current period started today and is already billed: switch at "
@@ -397,6 +401,7 @@ class RecurringSubscription(models.Model):
             "date": today,
             "start": start,
             "period_id": current.id,
+            "running_period_ids": running.ids,
             "line_writes": writes,
             "charge_lines": charge_lines,
             "credit_lines": credit_lines,
@@ -429,9 +434,11 @@ class RecurringSubscription(models.Model):
         today = preview["date"]
         current = self.env["recurring.subscription.occurrence"].browse(preview["period_id"])
         credit_note = self._change_create_credit_note(preview["credit_lines"], current)
-        if current:
-            # The old period ends the day before the switch: no day billed twice.
-            current.period_end = today - _ONE_DAY
+        # The old period ends the day before the switch: no day billed twice.
+        running = self.env["recurring.subscription.occurrence"].browse(
+            preview["running_period_ids"]
+        )
+        running.write({"period_end": today - _ONE_DAY})
         self._change_write_plan(plan, preview["line_writes"])
         if self.state in ("trial", "future"):
             # Nothing was billed: the schedule keeps its start and follows the new plan.
