@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import RecurringPaymentCommon
 
@@ -334,3 +334,36 @@ class TestSubscriptionChange(RecurringPaymentCommon):
                 self._run_cron()
         amounts = [o.invoice_id.amount_total for o in sub.occurrence_ids.sorted("period_start")[:3]]
         self.assertEqual(amounts, [30.0, 24.0, 30.0])
+
+    # ------------------------------------------------------------------
+    # Back office wizard
+    # ------------------------------------------------------------------
+
+    @freeze_time("2026-02-10")
+    def test_wizard_shows_the_preview_then_bills_it(self):
+        sub = self._running()
+        wizard_form = Form(
+            self.env["recurring.subscription.change.wizard"].with_context(
+                active_model="recurring.subscription", active_id=sub.id
+            )
+        )
+        wizard_form.change_type = "switch"
+        wizard_form.plan_id = self.plan_yearly
+        self.assertIn("160.71", wizard_form.preview_html)
+        wizard_form.plan_id = self.plan_weekly
+        self.assertIn("cannot switch to", wizard_form.preview_html)
+        wizard_form.plan_id = self.plan_yearly
+        wizard_form.save().action_confirm()
+        self.assertEqual(sub.plan_id, self.plan_yearly)
+
+        wizard_form = Form(
+            self.env["recurring.subscription.change.wizard"].with_context(
+                active_model="recurring.subscription", active_id=sub.id
+            )
+        )
+        wizard_form.change_type = "lines"
+        with wizard_form.line_ids.edit(0) as line:
+            line.quantity = 2.0
+        self.assertIn("Billed now", wizard_form.preview_html)
+        wizard_form.save().action_confirm()
+        self.assertEqual(sub.line_ids.quantity, 2.0)
