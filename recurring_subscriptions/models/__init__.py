@@ -32,3 +32,10 @@ from . import recurring_credit_rule
 from . import recurring_credit_entry
 from . import recurring_booking_resource
 from . import recurring_booking
+from . import recurring_plan_change
+from . import recurring_discount_code
+from . import recurring_subscription_occurrence_line
+from . import recurring_subscription_occurrence_change
+from . import recurring_subscription_change
+from . import recurring_subscription_change_portal
+from . import recurring_subscription_change_documents

@@ -278,7 +278,11 @@ class RecurringSubscription(models.Model):
         return subs
 
     def write(self, vals):
-        if "plan_id" in vals and any(s.state != "draft" for s in self):
+        if (
+            "plan_id" in vals
+            and not self.env.context.get("recurring_plan_switch")
+            and any(s.state != "draft" for s in self)
+        ):
             plan = self.env["recurring.plan"].browse(vals["plan_id"])
             if any(
                 s.plan_id.billing_unit != plan.billing_unit
@@ -288,8 +292,8 @@ class RecurringSubscription(models.Model):
             ):
                 raise UserError(
                     self.env._(
-                        "The recurrence of a running subscription cannot change; "
-                        "close it and create a new one."
+                        "The recurrence of a running subscription cannot change here; "
+                        "use the Change button."
                     )
                 )
         result = super().write(vals)

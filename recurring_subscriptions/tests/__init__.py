@@ -29,3 +29,6 @@ from . import test_tax_display
 from . import test_trial_credits
 from . import test_trial_once
 from . import test_validation
+from . import test_proration
+from . import test_subscription_change
+from . import test_portal_change
