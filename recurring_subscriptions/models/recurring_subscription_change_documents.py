@@ -209,31 +209,17 @@ class RecurringSubscription(models.Model):
             "order": self.env._("Order %(name)s created for a change.", name=document.display_name),
             "invoice": self.env._("%(name)s posted for a change.", name=document.display_name),
         }
-        self._log_events(
-            [
-                {
-                    "subscription_id": self.id,
-                    "occurrence_id": occurrence.id if occurrence else False,
-                    "event_type": event_type,
-                    "message": (message or labels.get(event_type, ""))[:500],
-                    "document_ref": f"{document._name},{document.id}",
-                }
-            ]
+        self._log_event(
+            event_type,
+            (message or labels.get(event_type, ""))[:500],
+            occurrence=occurrence,
+            document=document,
         )
 
     def _change_log(self, message, occurrence=None, notify_customer=True):
         """Record a change made in the back office: event, chatter, email to the customer."""
         self.ensure_one()
-        self._log_events(
-            [
-                {
-                    "subscription_id": self.id,
-                    "occurrence_id": occurrence.id if occurrence else False,
-                    "event_type": "info",
-                    "message": message[:500],
-                }
-            ]
-        )
+        self._log_event("info", message[:500], occurrence=occurrence)
         template = self.env.ref(
             "recurring_subscriptions.mail_template_subscription_change", raise_if_not_found=False
         )
