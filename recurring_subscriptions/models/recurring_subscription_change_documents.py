@@ -6,7 +6,7 @@ class RecurringSubscription(models.Model):
     """The documents of a change of a running subscription (orders, invoices, credit
     notes, charges) and its log; see ``recurring_subscription_change.py``."""
 
-    _inherit = "recurring.subscription"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "recurring.subscription"
 
     # ------------------------------------------------------------------
     # Documents of a change

@@ -20,7 +20,7 @@ class RecurringSubscription(models.Model):
     change (``_portal_prepare``). Previews use the same computation as the change.
     """
 
-    _inherit = "recurring.subscription"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "recurring.subscription"
 
     def _portal_get_refusal(self, action, occurrence=None):
         if action not in PORTAL_CHANGE_PERMISSIONS:

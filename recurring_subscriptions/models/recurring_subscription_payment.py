@@ -7,7 +7,7 @@ class RecurringSubscription(models.Model):
     """Payment side of ``recurring.subscription``: status, dunning and emails."""
 
     # recurring.subscription is split into one file per concern on purpose.
-    _inherit = "recurring.subscription"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "recurring.subscription"
 
     payment_suspended = fields.Boolean(
         readonly=True,

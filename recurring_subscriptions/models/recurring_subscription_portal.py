@@ -61,7 +61,7 @@ class RecurringSubscription(models.Model):
     """
 
     # recurring.subscription is split into one file per concern on purpose.
-    _inherit = "recurring.subscription"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "recurring.subscription"
 
     terms_accepted_date = fields.Datetime(string="Terms Accepted On", readonly=True, copy=False)
     terms_accepted_partner_id = fields.Many2one(

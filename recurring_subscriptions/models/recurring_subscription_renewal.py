@@ -27,7 +27,7 @@ class RecurringSubscription(models.Model):
     """
 
     # recurring.subscription is split into one file per concern on purpose.
-    _inherit = "recurring.subscription"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "recurring.subscription"
 
     renewal_attempts = fields.Integer(
         default=0, copy=False, readonly=True, help="Consecutive failed renewal attempts."
