@@ -79,7 +79,8 @@ if [ -z "$PYTEST_ARGS" ]; then
     odoo -d "$CORE_DB" -i "$CORE_MODULES" --without-demo=all --test-enable \
         --test-tags "/$CORE" --stop-after-init --log-level=info >"$log" 2>&1
     status=$?
-    grep -E "(ERROR|CRITICAL|FAIL:)" "$log" | grep -v "Importing test framework" | head -n 60
+    grep -E "(ERROR|CRITICAL|FAIL:)" "$log" | grep -vE "Importing test framework|bad query|duplicate key" |
+        cut -c1-400 | head -n 60
     summary=$(grep -oE "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$log" | tail -n 1)
     dropdb --if-exists "$CORE_DB"
     [ -n "$summary" ] || fail "Odoo's runner printed no test summary (see $log)"

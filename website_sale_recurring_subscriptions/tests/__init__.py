@@ -5,3 +5,4 @@ from . import test_shop_plan_wording
 from . import test_shop_product_errors
 from . import test_shop_tax_display
 from . import test_shop_tour
+from . import test_shop_trial_once
