@@ -65,7 +65,19 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         result = super()._action_confirm()
         self._create_recurring_subscriptions()
+        self._restore_recurring_subscriptions()
         return result
+
+    def _restore_recurring_subscriptions(self):
+        """Confirming a cancelled order again brings back the subscriptions its
+        cancellation closed."""
+        reason = self.env.ref(
+            "recurring_subscriptions.close_reason_order_cancelled", raise_if_not_found=False
+        )
+        closed = self.sudo().recurring_source_subscription_ids.filtered(
+            lambda s: s.state == "closed" and s.close_reason_id == reason
+        )
+        closed._restore_closed()
 
     def _action_cancel(self):
         result = super()._action_cancel()
@@ -142,6 +154,7 @@ class SaleOrder(models.Model):
             "pricelist_id": self.pricelist_id.id,
             "user_id": self.user_id.id,
             "payment_term_id": self.payment_term_id.id,
+            "fiscal_position_id": self.fiscal_position_id.id,
             "plan_id": plan.id,
             "source_order_id": self.id,
             "start_date": start,
