@@ -9,6 +9,8 @@ from . import recurring_renewal_mixin
 from . import recurring_payment_mixin
 from . import recurring_portal_mixin
 from . import recurring_subscription
+from . import recurring_subscription_tax
+from . import recurring_subscription_reservation
 from . import product_template
 from . import sale_order
 from . import sale_order_line
