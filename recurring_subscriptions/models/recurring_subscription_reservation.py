@@ -1,3 +1,4 @@
+# pylint: disable=consider-merging-classes-inherited
 from odoo import models
 
 from ..const import RESERVING_SUBSCRIPTION_STATES

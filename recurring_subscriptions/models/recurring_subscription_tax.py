@@ -1,3 +1,4 @@
+# pylint: disable=consider-merging-classes-inherited
 from odoo import api, fields, models
 
 
@@ -9,7 +10,6 @@ class RecurringSubscription(models.Model):
 
     fiscal_position_id = fields.Many2one(
         "account.fiscal.position",
-        string="Fiscal Position",
         compute="_compute_fiscal_position_id",
         store=True,
         readonly=False,

@@ -119,10 +119,11 @@ class SaleOrderLine(models.Model):
         return result
 
     def _add_precomputed_values(self, vals_list):
-        super()._add_precomputed_values(vals_list)
+        result = super()._add_precomputed_values(vals_list)
         for vals in vals_list:
             if "discount" in vals and "recurring_technical_discount" not in vals:
                 vals["recurring_technical_discount"] = vals["discount"]
+        return result
 
     @api.constrains("recurring_start_date", "recurring_end_date", "recurring_period_count")
     def _check_recurring_dates(self):
