@@ -62,8 +62,13 @@ class RecurringProductPlan(models.Model):
     def write(self, vals):
         if vals.get("price_source") == "pricelist":
             vals["fixed_price"] = 0.0
-        if "plan_id" in vals or "product_tmpl_id" in vals:
-            self._check_not_used_by_live_subscriptions()
+        moved = self.filtered(
+            lambda r: (
+                ("plan_id" in vals and r.plan_id.id != vals["plan_id"])
+                or ("product_tmpl_id" in vals and r.product_tmpl_id.id != vals["product_tmpl_id"])
+            )
+        )
+        moved._check_not_used_by_live_subscriptions()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -68,6 +68,13 @@ class SaleOrder(models.Model):
         self._restore_recurring_subscriptions()
         return result
 
+    def _recompute_prices(self):
+        # "Update prices" (and a pricelist change in the shop) reprices every line,
+        # discounts agreed by hand included (see sale.order.line._compute_discount).
+        return super(
+            SaleOrder, self.with_context(force_price_recomputation=True)
+        )._recompute_prices()
+
     def _restore_recurring_subscriptions(self):
         """Confirming a cancelled order again brings back the subscriptions its
         cancellation closed."""
