@@ -69,3 +69,11 @@ bench: pg
 		--stop-after-init --log-level=warn
 	$(PY) bench/bench_renewal.py --database $(BENCH_DB) --addons-path $(ADDONS_PATH) $(foreach n,$(BENCH_N),-n $(n)); \
 	status=$$?; dropdb --if-exists $(BENCH_DB); exit $$status
+
+# Odoo's own post-install tests (sale, sale_management, website_sale, payment,
+# account_payment, account, product) with the addon installed: see tools/test_compat.sh.
+COMPAT_DB ?= recurring_compat
+.PHONY: test-compat
+test-compat: pg
+	COMPAT_DB=$(COMPAT_DB) HTTP_PORT=$(TEST_HTTP_PORT) PYTHON=$(PY) COMPAT_TAGS="$(COMPAT_TAGS)" \
+		tools/test_compat.sh

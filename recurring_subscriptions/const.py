@@ -14,7 +14,7 @@ STATE_SELECTION = [
 # Allowed source states for each target state (see `_transition_to`).
 ALLOWED_TRANSITIONS = {
     "future": {"draft", "closed"},
-    "trial": {"draft", "future", "paused"},
+    "trial": {"draft", "future", "paused", "closed"},
     "active": {"draft", "future", "trial", "paused", "past_due", "closed"},
     "paused": {"active", "trial", "past_due"},
     "past_due": {"active"},
@@ -55,6 +55,25 @@ EVENT_TYPE_SELECTION = [
     ("error", "Error"),
     ("info", "Information"),
 ]
+
+# Fields only the renewal engine writes (as superuser or with the context key
+# ``recurring_engine``): a salesperson cannot change them through the API.
+ENGINE_OCCURRENCE_FIELDS = frozenset(
+    {
+        "state",
+        "payment_step_done",
+        "payment_attempt_count",
+        "payment_first_failure",
+        "next_payment_retry",
+        "payment_action_required",
+        "attempt_count",
+    }
+)
+ENGINE_SUBSCRIPTION_FIELDS = frozenset({"payment_suspended"})
+
+# Largest quantity of a subscription line or recurring order line, unless the
+# system parameter ``recurring_subscriptions.max_quantity`` says otherwise.
+DEFAULT_MAX_QUANTITY = 10000
 
 # How many coming periods are kept materialised as planned occurrences.
 OCCURRENCE_HORIZON = 12

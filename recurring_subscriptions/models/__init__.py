@@ -18,6 +18,8 @@ from . import recurring_run_digest
 from . import recurring_subscription_event_digest
 from . import recurring_plan_reminder
 from . import recurring_subscription_occurrence_reminder
+from . import recurring_subscription_tax
+from . import recurring_subscription_reservation
 from . import product_template
 from . import sale_order
 from . import sale_order_line

@@ -10,4 +10,9 @@ class PaymentProvider(models.Model):
             order = self.env["sale.order"].sudo().browse(sale_order_id).exists()
             if order.has_recurring_lines:
                 return True
+        invoice_id = kwargs.get("invoice_id")
+        if invoice_id:
+            invoice = self.env["account.move"].sudo().browse(invoice_id).exists()
+            if invoice.recurring_subscription_id.payment_mode == "request":
+                return True  # the card saved pays the coming periods
         return super()._is_tokenization_required(sale_order_id=sale_order_id, **kwargs)

@@ -106,3 +106,22 @@ class PaymentTransaction(models.Model):
             )
             if subscriptions:
                 subscriptions.sudo().payment_token_id = tx.token_id
+        self._recurring_adopt_invoice_tokens()
+
+    def _recurring_adopt_invoice_tokens(self):
+        """A card saved while paying a payment request pays the coming periods."""
+        for tx in self.filtered(lambda t: t.token_id.active and t.state == "done"):
+            subscriptions = tx.invoice_ids.recurring_subscription_id.filtered(
+                lambda s: s.state != "closed" and s.payment_mode == "request"
+            )
+            for sub in subscriptions.sudo():
+                sub.write({"payment_token_id": tx.token_id.id, "payment_mode": "token"})
+                sub._log_event(
+                    "payment",
+                    self.env._(
+                        "The card %(token)s saved while paying %(invoice)s pays the "
+                        "coming periods.",
+                        token=tx.token_id.display_name,
+                        invoice=", ".join(tx.invoice_ids.mapped("name")),
+                    ),
+                )

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 
 
 class ProductTemplate(models.Model):
@@ -36,6 +37,19 @@ class ProductTemplate(models.Model):
                 [{"product_tmpl_id": template.id, "plan_id": plan.id} for plan in missing]
             )
         self._check_recurring_plans()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Plans given as ``recurring_plan_ids`` (imports, RPC) become rows before the
+        # "at least one plan" constraint is checked.
+        for vals in vals_list:
+            if "recurring_plan_ids" in vals and "recurring_product_plan_ids" not in vals:
+                plans = self.new({"recurring_plan_ids": vals.pop("recurring_plan_ids")})
+                vals["recurring_product_plan_ids"] = [
+                    Command.create({"plan_id": plan.id})
+                    for plan in plans.recurring_plan_ids._origin
+                ]
+        return super().create(vals_list)
 
     def _search_recurring_plan_ids(self, operator, value):
         return [("recurring_product_plan_ids.plan_id", operator, value)]

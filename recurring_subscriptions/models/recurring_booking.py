@@ -158,6 +158,31 @@ class RecurringBooking(models.Model):
         for booking in self.filtered(lambda b: b.state == "confirmed"):
             booking._check_slot_available()
 
+    @api.constrains("start", "stop", "resource_id")
+    def _check_booking_limits(self):
+        """Not longer than the resource allows, not further ahead than its window."""
+        now = fields.Datetime.now()
+        for booking in self.filtered(lambda b: b.state != "cancelled" and b.start and b.stop):
+            resource = booking.resource_id
+            hours = (booking.stop - booking.start).total_seconds() / 3600.0
+            if resource.max_booking_hours and hours > resource.max_booking_hours:
+                raise ValidationError(
+                    self.env._(
+                        "%(resource)s can be booked for %(max)s hours at most.",
+                        resource=resource.display_name,
+                        max=resource.max_booking_hours,
+                    )
+                )
+            window = resource.booking_window_days
+            if window and booking.start > now + timedelta(days=window):
+                raise ValidationError(
+                    self.env._(
+                        "%(resource)s can be booked up to %(days)s days ahead.",
+                        resource=resource.display_name,
+                        days=window,
+                    )
+                )
+
     def write(self, vals):
         moved = {"partner_id", "resource_id", "start", "stop"} & set(vals)
         if moved and any(booking.state == "confirmed" for booking in self):

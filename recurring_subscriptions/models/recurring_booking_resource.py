@@ -42,6 +42,16 @@ class RecurringBookingResource(models.Model):
         help="A booking cancelled at least this many hours before it starts gives its "
         "credits back.",
     )
+    max_booking_hours = fields.Float(
+        string="Longest Booking (hours)",
+        default=168.0,
+        help="A booking of this resource lasts at most this long (0: no limit).",
+    )
+    booking_window_days = fields.Integer(
+        string="Bookable Ahead (days)",
+        default=180,
+        help="How many days ahead customers may book it (0: no limit).",
+    )
     description = fields.Html(translate=True)
     color = fields.Integer()
     booking_ids = fields.One2many("recurring.booking", "resource_id", string="Bookings")
@@ -56,6 +66,11 @@ class RecurringBookingResource(models.Model):
             "cancel_deadline_positive",
             "CHECK(cancel_deadline_hours >= 0)",
             "The cancellation deadline cannot be negative.",
+        ),
+        (
+            "booking_limits_positive",
+            "CHECK(max_booking_hours >= 0 AND booking_window_days >= 0)",
+            "The booking limits cannot be negative.",
         ),
     ]
 

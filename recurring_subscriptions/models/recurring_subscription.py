@@ -6,6 +6,8 @@ from odoo.fields import Command
 
 from ..const import (
     ALLOWED_TRANSITIONS,
+    ENGINE_SUBSCRIPTION_FIELDS,
+    PAYMENT_MODE_SELECTION,
     RENEWING_STATES,
     RUNNING_STATES,
     STATE_SELECTION,
@@ -82,7 +84,16 @@ class RecurringSubscription(models.Model):
     plan_id = fields.Many2one(
         "recurring.plan", required=True, tracking=True, check_company=True, index=True
     )
-    payment_mode = fields.Selection(related="plan_id.payment_mode")
+    payment_mode = fields.Selection(
+        PAYMENT_MODE_SELECTION,
+        compute="_compute_payment_mode",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="From the plan; becomes 'charge the saved payment method' when a customer "
+        "paying by payment requests saves a card while paying one.",
+    )
     recurrence_label = fields.Char(related="plan_id.recurrence_label", string="Recurrence")
     line_ids = fields.One2many("recurring.subscription.line", "subscription_id", copy=True)
     state = fields.Selection(
@@ -122,6 +133,12 @@ class RecurringSubscription(models.Model):
     recurring_total = fields.Monetary(
         compute="_compute_recurring_total", store=True, string="Recurring Amount"
     )
+    recurring_monthly_amount = fields.Monetary(
+        compute="_compute_recurring_monthly_amount",
+        string="Monthly Equivalent",
+        help="The recurring amount per average month, to compare weekly, monthly and "
+        "yearly subscriptions.",
+    )
     order_count = fields.Integer(compute="_compute_document_counts")
     invoice_count = fields.Integer(compute="_compute_document_counts")
     error_event_count = fields.Integer(compute="_compute_document_counts")
@@ -147,6 +164,11 @@ class RecurringSubscription(models.Model):
             sub.partner_invoice_id = addresses.get("invoice", False)
             sub.partner_shipping_id = addresses.get("delivery", False)
 
+    @api.depends("plan_id")
+    def _compute_payment_mode(self):
+        for sub in self:
+            sub.payment_mode = sub.plan_id.payment_mode
+
     @api.depends("partner_id", "company_id")
     def _compute_pricelist_id(self):
         for sub in self:
@@ -166,6 +188,18 @@ class RecurringSubscription(models.Model):
     def _compute_recurring_total(self):
         for sub in self:
             sub.recurring_total = sum(sub.line_ids.mapped("price_subtotal"))
+
+    @api.depends("recurring_total", "plan_id.billing_unit", "plan_id.billing_interval")
+    def _compute_recurring_monthly_amount(self):
+        for sub in self:
+            plan = sub.plan_id
+            sub.recurring_monthly_amount = (
+                periods.monthly_amount(
+                    sub.recurring_total, plan.billing_unit, plan.billing_interval
+                )
+                if plan and plan.billing_interval > 0
+                else 0.0
+            )
 
     def _compute_document_counts(self):
         orders = dict(
@@ -254,6 +288,15 @@ class RecurringSubscription(models.Model):
                         )
                     )
 
+    @api.onchange("plan_id")
+    def _onchange_plan_id_template_lines(self):
+        """The plan's template lines appear as soon as the plan is chosen."""
+        if self.plan_id.line_ids and not self.line_ids:
+            self.line_ids = [
+                Command.create(line._prepare_subscription_line_values())
+                for line in self.plan_id.line_ids
+            ]
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -278,6 +321,9 @@ class RecurringSubscription(models.Model):
         return subs
 
     def write(self, vals):
+        self.env["recurring.subscription.occurrence"]._check_engine_fields(
+            vals, ENGINE_SUBSCRIPTION_FIELDS
+        )
         if (
             "plan_id" in vals
             and not self.env.context.get("recurring_plan_switch")
@@ -509,25 +555,37 @@ class RecurringSubscription(models.Model):
         self._plan_occurrences()
 
     def action_process_now(self):
-        """Run the scheduler's work for these subscriptions now."""
-        self.write({"renewal_attempts": 0})
-        today = fields.Date.context_today(self)
-        self._process_lifecycle(today, ids=self.ids)
-        due = self.filtered(
+        """Run the scheduler's work for these subscriptions now and say what was done."""
+        subs = self.with_context(recurring_engine=True)
+        subs.write({"renewal_attempts": 0})
+        today = fields.Date.context_today(subs)
+        subs._process_lifecycle(today, ids=subs.ids)
+        due = subs.filtered(
             lambda s: s.state in RENEWING_STATES and s.next_date and s.next_date <= today
         )
-        if not due:
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "type": "info",
-                    "message": self.env._("Nothing is due today for these subscriptions."),
-                    "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-                },
-            }
-        self._renew_due(today, restrict_ids=due.ids)
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        renewed = subs._renew_due(today, restrict_ids=due.ids) if due else 0
+        failed = due.filtered("last_error")
+        message = self.env._(
+            "%(renewed)s period(s) renewed, %(failed)s failed, %(not_due)s subscription(s) "
+            "not due today.",
+            renewed=renewed,
+            failed=len(failed),
+            not_due=len(subs - due),
+        )
+        if failed:
+            message += " " + self.env._(
+                "See the log of %(subs)s.", subs=", ".join(failed.mapped("name"))
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if failed else ("success" if renewed else "info"),
+                "message": message,
+                "sticky": bool(failed),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_open_close_wizard(self):
         return {
@@ -643,10 +701,10 @@ class RecurringSubscription(models.Model):
                     "tax_ids": [Command.set(line.tax_ids.ids)],
                 }
             )
-            for line in invoice.invoice_line_ids.filtered(
-                lambda l: l.display_type == "product" and l.product_id in self.line_ids.product_id
-            )
+            for line in self._get_refundable_invoice_lines(invoice)
         ]
+        if not lines:
+            return self.env["account.move"]
         credit_note = self.env["account.move"].create(
             {
                 "move_type": "out_refund",
@@ -672,6 +730,22 @@ class RecurringSubscription(models.Model):
         )
         return credit_note
 
+    def _get_refundable_invoice_lines(self, invoice):
+        """The lines of ``invoice`` that bill this subscription (not another one's).
+
+        A renewal invoice bills one subscription; the invoice of a source order may
+        bill several (one per plan), so only the lines of the order lines this
+        subscription was made from count.
+        """
+        self.ensure_one()
+        lines = invoice.invoice_line_ids.filtered(lambda l: l.display_type == "product")
+        if invoice.recurring_subscription_id == self:
+            return lines.filtered(lambda l: l.product_id in self.line_ids.product_id)
+        own = self.line_ids.sale_line_id
+        if not own:  # made before the link was recorded
+            return lines.filtered(lambda l: l.product_id in self.line_ids.product_id)
+        return lines.filtered(lambda l: l.sale_line_ids & own)
+
     def action_reopen(self, start_date=None):
         """Reopen closed subscriptions from ``start_date`` (today by default)."""
         today = fields.Date.context_today(self)
@@ -679,6 +753,19 @@ class RecurringSubscription(models.Model):
         for sub in self:
             if sub.state != "closed":
                 raise UserError(self.env._("Only closed subscriptions can be reopened."))
+            billed_until = sub._get_billed_until()
+            if billed_until and start_date <= billed_until:
+                raise UserError(
+                    self.env._(
+                        "%(sub)s is already invoiced until %(date)s: reopening it on "
+                        "%(start)s would bill those days again. Reopen it on %(next)s or "
+                        "later.",
+                        sub=sub.display_name,
+                        date=billed_until,
+                        start=start_date,
+                        next=fields.Date.add(billed_until, days=1),
+                    )
+                )
             if sub.end_date and sub.end_date < start_date:
                 sub.end_date = False
             sub._transition_to(
@@ -693,6 +780,48 @@ class RecurringSubscription(models.Model):
             )
             sub._reanchor(start_date)
         return True
+
+    def _get_billed_until(self):
+        """Last day of the last period that produced an order or invoice, or None."""
+        self.ensure_one()
+        billed = self.occurrence_ids.filtered(
+            lambda o: o.state == "done" and (o.order_ids or o.invoice_ids or o.source_order_id)
+        )
+        return max(billed.mapped("period_end"), default=None)
+
+    def _get_first_reopen_date(self):
+        """The first day a closed subscription may restart on without billing twice."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        billed_until = self._get_billed_until()
+        return max(today, fields.Date.add(billed_until, days=1)) if billed_until else today
+
+    def _restore_closed(self):
+        """Bring back subscriptions closed by mistake (their source order is confirmed
+        again): same schedule, the periods already billed are not billed again."""
+        today = fields.Date.context_today(self)
+        for sub in self.filtered(lambda s: s.state == "closed"):
+            billed_until = sub._get_billed_until()
+            next_date = (
+                fields.Date.add(billed_until, days=1)
+                if billed_until
+                else sub.next_date or sub.anchor_date
+            )
+            if sub.start_date > today:
+                state = "future"
+            elif sub.trial_end_date and sub.trial_end_date > today:
+                state = "trial"
+            else:
+                state = "active"
+            sub._transition_to(
+                state,
+                {"close_reason_id": False, "close_date": False, "next_date": next_date},
+                message=self.env._("source order confirmed again"),
+            )
+            if next_date and next_date < today and state == "active":
+                sub._reanchor(today)  # the closed time is not billed afterwards
+            else:
+                sub._plan_occurrences()
 
     def action_view_orders(self):
         self.ensure_one()

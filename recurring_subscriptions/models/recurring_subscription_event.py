@@ -42,3 +42,9 @@ class RecurringSubscriptionEvent(models.Model):
         if set(vals) - allowed:
             raise UserError(self.env._("Subscription events cannot be modified."))
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_always(self):
+        # Append-only for everyone, managers included; deleting the subscription
+        # (allowed only without documents) removes its log with it in SQL.
+        raise UserError(self.env._("Subscription events cannot be deleted."))

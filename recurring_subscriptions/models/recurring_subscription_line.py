@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_date
+from odoo.tools import format_date, formatLang
+
+from ..const import DEFAULT_MAX_QUANTITY
 
 
 class RecurringSubscriptionLine(models.Model):
@@ -65,6 +67,16 @@ class RecurringSubscriptionLine(models.Model):
     )
     price_subtotal = fields.Monetary(compute="_compute_price_subtotal", string="Subtotal")
 
+    sale_line_id = fields.Many2one(
+        "sale.order.line",
+        string="Source Order Line",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The order line this line was made from: its invoice lines are this "
+        "subscription's, even when the order made other subscriptions too.",
+    )
+
     # Bookings: a resource reserved for the whole subscription (a dedicated desk)
     booking_resource_id = fields.Many2one(
         "recurring.booking.resource",
@@ -90,35 +102,45 @@ class RecurringSubscriptionLine(models.Model):
 
     @api.depends(
         "product_id",
-        "quantity",
         "product_uom_id",
         "subscription_id.pricelist_id",
         "subscription_id.plan_id",
     )
     def _compute_price_unit(self):
+        """Only a product, unit, plan or pricelist change reprices a line: a quantity
+        change keeps the price and discount agreed with the customer."""
         for line in self:
             if not line.product_id:
                 line.price_unit = line.discount = 0.0
                 continue
             price, discount = line._get_renewal_price(fields.Date.context_today(line))
-            if not (line.price_mode == "fixed" and line.price_unit):
-                line.price_unit = price
+            line.price_unit = price
             line.discount = discount
 
-    @api.depends("product_id")
+    @api.depends("product_id", "subscription_id.fiscal_position_id")
     def _compute_tax_ids(self):
         for line in self:
             company = line.subscription_id.company_id or line.env.company
-            line.tax_ids = line.product_id.taxes_id.filtered(
+            taxes = line.product_id.taxes_id.filtered(
                 lambda tax, company=company: tax.company_id in company.parent_ids
             )
+            line.tax_ids = line.subscription_id.fiscal_position_id.map_tax(taxes)
 
     @api.depends("quantity", "price_unit", "discount", "tax_ids")
     def _compute_price_subtotal(self):
         for line in self:
-            line.price_subtotal = (
-                line.quantity * line.price_unit * (1 - (line.discount or 0.0) / 100.0)
-            )
+            price = line.price_unit * (1 - (line.discount or 0.0) / 100.0)
+            if line.tax_ids:
+                # Tax-included prices: the subtotal is the untaxed amount.
+                line.price_subtotal = line.tax_ids.compute_all(
+                    price,
+                    currency=line.currency_id or None,
+                    quantity=line.quantity,
+                    product=line.product_id,
+                    partner=line.subscription_id.partner_id,
+                )["total_excluded"]
+            else:
+                line.price_subtotal = line.quantity * price
 
     @api.constrains("quantity", "discount", "product_id")
     def _check_line(self):
@@ -132,6 +154,34 @@ class RecurringSubscriptionLine(models.Model):
                 )
             if not 0 <= line.discount <= 100:
                 raise ValidationError(self.env._("A discount must be between 0 and 100%."))
+
+    @api.constrains("quantity")
+    def _check_max_quantity(self):
+        limit = self._get_max_quantity()
+        for line in self:
+            if line.quantity > limit:
+                raise ValidationError(self._get_max_quantity_message(line.product_id, limit))
+
+    @api.model
+    def _get_max_quantity(self):
+        """Largest quantity per line (system parameter recurring_subscriptions.max_quantity)."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("recurring_subscriptions.max_quantity", DEFAULT_MAX_QUANTITY)
+        )
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return float(DEFAULT_MAX_QUANTITY)
+
+    @api.model
+    def _get_max_quantity_message(self, product, limit):
+        return self.env._(
+            "The quantity of %(product)s cannot exceed %(max)s.",
+            product=product.display_name,
+            max=formatLang(self.env, limit, digits=0),
+        )
 
     @api.constrains("product_id", "subscription_id")
     def _check_plan_allowed(self):

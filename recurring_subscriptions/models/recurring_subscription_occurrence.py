@@ -1,10 +1,10 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 
-from ..const import OCCURRENCE_STATE_SELECTION
+from ..const import ENGINE_OCCURRENCE_FIELDS, OCCURRENCE_STATE_SELECTION
 from ..utils import dunning
 
 _logger = logging.getLogger(__name__)
@@ -105,6 +105,25 @@ class RecurringSubscriptionOccurrence(models.Model):
                 end=occurrence.period_end,
             )
 
+    def write(self, vals):
+        self._check_engine_fields(vals, ENGINE_OCCURRENCE_FIELDS)
+        return super().write(vals)
+
+    def _check_engine_fields(self, vals, engine_fields):
+        """Period states and payment flags are the renewal engine's: it writes them as
+        superuser or with the ``recurring_engine`` context key, never a user by RPC."""
+        if (
+            engine_fields & set(vals)
+            and not self.env.su
+            and not self.env.context.get("recurring_engine")
+        ):
+            raise AccessError(
+                self.env._(
+                    "%(fields)s are set by the renewal engine and cannot be changed by hand.",
+                    fields=", ".join(sorted(engine_fields & set(vals))),
+                )
+            )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_documents(self):
         if self.filtered(lambda o: o.order_ids or o.invoice_ids or o.transaction_ids):
@@ -126,7 +145,7 @@ class RecurringSubscriptionOccurrence(models.Model):
         not_planned = self.filtered(lambda o: o.state != "planned")
         if not_planned:
             raise UserError(self.env._("Only planned periods can be skipped."))
-        self.write({"state": "skipped"})
+        self.with_context(recurring_engine=True).write({"state": "skipped"})
         self.subscription_id._log_events(
             [
                 o.subscription_id._prepare_event_values(
@@ -149,7 +168,7 @@ class RecurringSubscriptionOccurrence(models.Model):
         )
         if past:
             raise UserError(self.env._("A period that has already started cannot be restored."))
-        self.write({"state": "planned"})
+        self.with_context(recurring_engine=True).write({"state": "planned"})
         self.subscription_id._log_events(
             [
                 o.subscription_id._prepare_event_values(
@@ -261,6 +280,7 @@ class RecurringSubscriptionOccurrence(models.Model):
             "client_order_ref": sub.name,
             "recurring_subscription_id": sub.id,
             "recurring_occurrence_id": self.id,
+            "fiscal_position_id": sub.fiscal_position_id.id,
             "order_line": [
                 Command.create(line_vals)
                 for line_vals in self._prepare_line_values(for_invoice=False)
@@ -287,6 +307,7 @@ class RecurringSubscriptionOccurrence(models.Model):
             "invoice_user_id": sub.user_id.id,
             "recurring_subscription_id": sub.id,
             "recurring_occurrence_id": self.id,
+            "fiscal_position_id": sub.fiscal_position_id.id,
             "invoice_line_ids": [
                 Command.create(line_vals)
                 for line_vals in self._prepare_line_values(for_invoice=True)
@@ -366,7 +387,7 @@ class RecurringSubscriptionOccurrence(models.Model):
         no_card = self.env["recurring.subscription.occurrence"]
         for occurrence in todo - paid:
             sub = occurrence.subscription_id
-            if sub.plan_id.payment_mode == "token":
+            if sub.payment_mode == "token":
                 if sub.payment_token_id.active:
                     to_charge |= occurrence
                 else:
@@ -386,7 +407,21 @@ class RecurringSubscriptionOccurrence(models.Model):
                 ]
             )
         (to_send | no_card)._send_invoices()
+        requests = no_card | to_send.filtered(lambda o: o.subscription_id.payment_mode == "request")
+        requests._send_payment_requests()
         to_charge._charge_each()
+
+    def _send_payment_requests(self):
+        """A payment request always reaches the customer: the invoice goes out as the
+        customer prefers (above); when that preference is not email, the pay link is
+        emailed anyway. The link lets them save a card for the coming periods."""
+        for occurrence in self:
+            invoice = occurrence.invoice_id
+            method = invoice.partner_id.with_company(invoice.company_id).invoice_sending_method
+            if method and method != "email":
+                occurrence.subscription_id._send_template(
+                    "recurring_subscriptions.mail_template_payment_request", occurrence
+                )
 
     def _send_invoices(self):
         """Hand the invoices to Odoo's asynchronous invoice sending (email with pay link)."""

@@ -77,7 +77,7 @@ class RecurringSubscription(models.Model):
     def _on_invoices_paid(self):
         """Back to active once no renewal invoice is left unpaid; retries stop."""
         today = fields.Date.context_today(self)
-        for sub in self:
+        for sub in self.with_context(recurring_engine=True):
             unpaid = sub._get_open_renewal_invoices()
             if unpaid:
                 continue

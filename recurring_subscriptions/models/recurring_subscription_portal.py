@@ -1,3 +1,4 @@
+import math
 from datetime import datetime, time, timedelta
 
 import psycopg2
@@ -181,7 +182,7 @@ class RecurringSubscription(models.Model):
             if not self.cancel_at_period_end:
                 return _("No cancellation is scheduled.")
         elif action == "change_token":
-            if self.plan_id.payment_mode != "token":
+            if self.payment_mode != "token":
                 return _("This subscription is not paid with a saved payment method.")
         return False
 
@@ -279,9 +280,14 @@ class RecurringSubscription(models.Model):
         if set(quantities) - set(lines.ids):
             raise UserError(_("Only the lines of your subscription can be changed."))
         new_quantities = {}
+        limit = lines._get_max_quantity()
         for line in lines:
             quantity = quantities.get(line.id, line.quantity)
             rounding = line.product_uom_id.rounding or 0.01
+            if not isinstance(quantity, int | float) or not math.isfinite(quantity):
+                raise UserError(_("Quantities must be numbers."))
+            if quantity > limit:
+                raise UserError(lines._get_max_quantity_message(line.product_id, limit))
             if quantity < 0:
                 raise UserError(_("A quantity cannot be negative."))
             if float_compare(quantity, line.quantity, precision_rounding=rounding) > 0:
@@ -491,10 +497,26 @@ class RecurringSubscription(models.Model):
             ),
             message_type="comment",
             subtype_xmlid="recurring_subscriptions.mt_subscription_portal_change",
-            partner_ids=self.user_id.partner_id.ids,
+            partner_ids=self._portal_get_notified_users().partner_id.ids,
         )
         if send_email:
             self._portal_send_confirmation(change)
+
+    def _portal_get_notified_users(self):
+        """Who hears about a customer's change: the salesperson, else the leader of the
+        sales team of the order that made the subscription, else the subscription
+        manager set in the system parameter ``recurring_subscriptions.manager_user_id``."""
+        self.ensure_one()
+        user = self.user_id or self.source_order_id.team_id.user_id
+        if not user:
+            manager_id = (
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("recurring_subscriptions.manager_user_id")
+            )
+            if manager_id and str(manager_id).isdigit():
+                user = self.env["res.users"].sudo().browse(int(manager_id)).exists()
+        return user.filtered("active")
 
     def _portal_send_confirmation(self, change):
         """Email the customer (and the contact who acted, when another one) what changed."""

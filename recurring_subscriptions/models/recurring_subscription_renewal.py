@@ -196,50 +196,95 @@ class RecurringSubscription(models.Model):
         - renewal transactions recorded but never answered by the provider (it
           could not be reached): sent again with the same reference;
         - dunning: a new charge for periods whose retry date has come.
+
+        Each kind is done to the end, batch by batch (one commit per batch outside
+        tests, progress reported to the scheduler): nothing waits for the next hour.
         """
         Occurrence = self.env["recurring.subscription.occurrence"]
         now = fields.Datetime.now()
-        pending = Occurrence.search(
-            [
-                ("state", "=", "done"),
-                ("payment_step_done", "=", False),
-                ("invoice_ids", "!=", False),
-            ],
-            limit=DEFAULT_BATCH_SIZE,
-        )
-        for company, occurrences in pending.grouped("company_id").items():
-            occurrences.with_company(company)._run_payment_step()
-            self._commit_if_allowed()
+        batch_size = self._get_batch_size()
 
-        unsent = (
-            self.env["payment.transaction"]
-            .sudo()
-            .search(
+        def pending(done_ids):
+            return Occurrence.search(
                 [
-                    ("recurring_occurrence_id", "!=", False),
-                    ("operation", "=", "offline"),
-                    ("state", "=", "draft"),
-                    ("last_state_change", "<", fields.Datetime.subtract(now, minutes=10)),
+                    ("state", "=", "done"),
+                    ("payment_step_done", "=", False),
+                    ("invoice_ids", "!=", False),
+                    ("id", "not in", done_ids),
                 ],
-                limit=DEFAULT_BATCH_SIZE,
+                limit=batch_size,
             )
-        )
-        for company, transactions in unsent.grouped("company_id").items():
-            transactions.recurring_occurrence_id.with_company(company)._send_transactions(
-                transactions
-            )
-            self._commit_if_allowed()
 
-        retries = Occurrence.search(
-            [
-                ("next_payment_retry", "<=", now),
-                ("subscription_id.state", "!=", "closed"),
-            ],
-            limit=DEFAULT_BATCH_SIZE,
-        )
-        for company, occurrences in retries.grouped("company_id").items():
-            occurrences.with_company(company)._charge_each()
+        def run_pending(occurrences):
+            for company, by_company in occurrences.grouped("company_id").items():
+                by_company.with_company(company)._run_payment_step()
+
+        self._process_in_batches(pending, run_pending)
+
+        def unsent(done_ids):
+            return (
+                self.env["payment.transaction"]
+                .sudo()
+                .search(
+                    [
+                        ("recurring_occurrence_id", "!=", False),
+                        ("operation", "=", "offline"),
+                        ("state", "=", "draft"),
+                        ("last_state_change", "<", fields.Datetime.subtract(now, minutes=10)),
+                        ("id", "not in", done_ids),
+                    ],
+                    limit=batch_size,
+                )
+            )
+
+        def send(transactions):
+            for company, by_company in transactions.grouped("company_id").items():
+                by_company.recurring_occurrence_id.with_company(company)._send_transactions(
+                    by_company
+                )
+
+        self._process_in_batches(unsent, send)
+
+        def retries(done_ids):
+            return Occurrence.search(
+                [
+                    ("next_payment_retry", "<=", now),
+                    ("subscription_id.state", "!=", "closed"),
+                    ("id", "not in", done_ids),
+                ],
+                limit=batch_size,
+            )
+
+        def charge(occurrences):
+            for company, by_company in occurrences.grouped("company_id").items():
+                by_company.with_company(company)._charge_each()
+
+        self._process_in_batches(retries, charge)
+
+    @api.model
+    def _process_in_batches(self, next_batch, process):
+        """Call ``process(batch)`` on ``next_batch(done_ids)`` until it is empty.
+
+        Records already handled are passed back so a record that stays selected
+        (e.g. its invoice is not posted) cannot loop forever.
+        """
+        done_ids = []
+        while True:
+            batch = next_batch(done_ids)
+            if not batch:
+                return len(done_ids)
+            done_ids += batch.ids
+            process(batch)
             self._commit_if_allowed()
+            self.env["ir.cron"]._notify_progress(done=len(done_ids), remaining=0)
+
+    @api.model
+    def _get_batch_size(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("recurring_subscriptions.batch_size", DEFAULT_BATCH_SIZE)
+        )
 
     @api.model
     def _renew_due(self, today, batch_size=None, restrict_ids=None):

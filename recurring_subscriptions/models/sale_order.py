@@ -63,7 +63,26 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         result = super()._action_confirm()
         self._create_recurring_subscriptions()
+        self._restore_recurring_subscriptions()
         return result
+
+    def _recompute_prices(self):
+        # "Update prices" (and a pricelist change in the shop) reprices every line,
+        # discounts agreed by hand included (see sale.order.line._compute_discount).
+        return super(
+            SaleOrder, self.with_context(force_price_recomputation=True)
+        )._recompute_prices()
+
+    def _restore_recurring_subscriptions(self):
+        """Confirming a cancelled order again brings back the subscriptions its
+        cancellation closed."""
+        reason = self.env.ref(
+            "recurring_subscriptions.close_reason_order_cancelled", raise_if_not_found=False
+        )
+        closed = self.sudo().recurring_source_subscription_ids.filtered(
+            lambda s: s.state == "closed" and s.close_reason_id == reason
+        )
+        closed._restore_closed()
 
     def _action_cancel(self):
         result = super()._action_cancel()
@@ -140,6 +159,7 @@ class SaleOrder(models.Model):
             "pricelist_id": self.pricelist_id.id,
             "user_id": self.user_id.id,
             "payment_term_id": self.payment_term_id.id,
+            "fiscal_position_id": self.fiscal_position_id.id,
             "plan_id": plan.id,
             "source_order_id": self.id,
             "start_date": start,

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 
 
 class SaleOrderLine(models.Model):
@@ -33,6 +34,12 @@ class SaleOrderLine(models.Model):
         help="A free trial or a later start: the first period is charged by the renewal, "
         "not by this order.",
     )
+    recurring_technical_discount = fields.Float(
+        digits="Discount",
+        copy=False,
+        help="The discount last computed from the plan: a different discount was agreed "
+        "by hand and survives quantity changes.",
+    )
     recurring_price_unit = fields.Float(
         string="Price per Period",
         digits="Product Price",
@@ -50,15 +57,23 @@ class SaleOrderLine(models.Model):
                 line.recurring_plan_id = template.recurring_plan_ids[:1]
 
     @api.depends(
-        "recurring_plan_id", "recurring_start_date", "order_id.date_order", "order_id.partner_id"
+        "recurring_plan_id",
+        "recurring_start_date",
+        "order_id.date_order",
+        "order_id.recurring_subscription_id",
     )
     def _compute_recurring_deferred(self):
         for line in self:
             plan = line.recurring_plan_id
             order_day = fields.Date.context_today(line, line.order_id.date_order or None)
-            line.recurring_deferred = bool(plan) and (
-                line._has_recurring_trial()
-                or bool(line.recurring_start_date and line.recurring_start_date > order_day)
+            # A renewal order bills its period: its trial is long over.
+            line.recurring_deferred = (
+                bool(plan)
+                and not line.order_id.recurring_subscription_id
+                and (
+                    line._has_recurring_trial()
+                    or bool(line.recurring_start_date and line.recurring_start_date > order_day)
+                )
             )
 
     def _has_recurring_trial(self):
@@ -84,13 +99,35 @@ class SaleOrderLine(models.Model):
 
     @api.depends("recurring_plan_id")
     def _compute_discount(self):
+        """The plan's discount, unless a discount was agreed by hand on this line
+        (kept when the quantity changes, like Odoo keeps an edited price)."""
+        force = self.env.context.get("force_price_recomputation")
+        agreed = {
+            line: line.discount
+            for line in self
+            if line.recurring_plan_id
+            and not force
+            and line._origin.id
+            and float_compare(line.discount, line.recurring_technical_discount, 2)
+        }
         result = super()._compute_discount()
         for line in self.filtered("recurring_plan_id"):
+            if line in agreed:
+                line.discount = agreed[line]
+                continue
             row = line.product_template_id.recurring_product_plan_ids.filtered(
                 lambda r, plan=line.recurring_plan_id: r.plan_id == plan
             )[:1]
             if row.discount:
                 line.discount = row.discount
+            line.recurring_technical_discount = line.discount
+        return result
+
+    def _add_precomputed_values(self, vals_list):
+        result = super()._add_precomputed_values(vals_list)
+        for vals in vals_list:
+            if "discount" in vals and "recurring_technical_discount" not in vals:
+                vals["recurring_technical_discount"] = vals["discount"]
         return result
 
     @api.constrains("recurring_start_date", "recurring_end_date", "recurring_period_count")
@@ -108,6 +145,14 @@ class SaleOrderLine(models.Model):
                 )
             if line.recurring_period_count < 0:
                 raise ValidationError(self.env._("The number of deliveries cannot be negative."))
+
+    @api.constrains("product_uom_qty", "recurring_plan_id")
+    def _check_recurring_max_quantity(self):
+        SubLine = self.env["recurring.subscription.line"]
+        limit = SubLine._get_max_quantity()
+        for line in self.filtered("recurring_plan_id"):
+            if line.product_uom_qty > limit:
+                raise ValidationError(SubLine._get_max_quantity_message(line.product_id, limit))
 
     @api.constrains("recurring_plan_id", "product_id")
     def _check_recurring_plan(self):
@@ -161,6 +206,7 @@ class SaleOrderLine(models.Model):
         self.ensure_one()
         return {
             "product_id": self.product_id.id,
+            "sale_line_id": self.id,
             "name": self.name,
             "quantity": self.product_uom_qty,
             "product_uom_id": self.product_uom.id,
