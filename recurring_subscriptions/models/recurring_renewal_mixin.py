@@ -236,21 +236,16 @@ class RecurringRenewalMixin(models.AbstractModel):
     @api.model
     def _renew_due(self, today, batch_size=None, restrict_ids=None):
         """Renew due subscriptions batch by batch; returns the number renewed."""
-        batch_size = batch_size or int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("recurring_subscriptions.batch_size", DEFAULT_BATCH_SIZE)
-        )
+        batch_size = batch_size or self._get_renewal_batch_size()
         failed_ids = set()
         renewed = 0
         while True:
             ids = self._lock_due_ids(today, batch_size, failed_ids, restrict_ids)
             if not ids:
                 break
-            for company, subs in self.browse(ids).grouped("company_id").items():
-                ok, failed = subs.with_company(company)._renew_batch()
-                renewed += len(ok)
-                failed_ids.update(failed.ids)
+            ok, failed = self.browse(ids)._renew_locked()
+            renewed += len(ok)
+            failed_ids.update(failed.ids)
             self._commit_if_allowed()
             if restrict_ids is None:
                 remaining = self.search_count(
@@ -258,6 +253,26 @@ class RecurringRenewalMixin(models.AbstractModel):
                 )
                 self.env["ir.cron"]._notify_progress(done=renewed, remaining=remaining)
         return renewed
+
+    @api.model
+    def _get_renewal_batch_size(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("recurring_subscriptions.batch_size", DEFAULT_BATCH_SIZE)
+        )
+
+    def _renew_locked(self):
+        """Renew the subscriptions in ``self`` (rows locked by the caller), company by company.
+
+        :return: (renewed subscriptions, failed subscriptions)
+        """
+        renewed = failed = self.browse()
+        for company, subs in self.grouped("company_id").items():
+            ok, ko = subs.with_company(company)._renew_batch()
+            renewed |= ok
+            failed |= ko
+        return renewed, failed
 
     def _renew_batch(self):
         """Renew one period of each subscription in ``self`` (locked, same company).

@@ -1,0 +1,216 @@
+"""Start real Odoo server processes on 127.0.0.1 for the job runner and fault tests.
+
+Each process gets its own port (``RECURRING_TEST_SERVER_PORT``, else a free one),
+is stopped (and killed if it must) when the ``with`` block ends, and writes its log
+to a temporary file shown when a wait times out.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import odoo
+from odoo.tools import config
+
+DEFAULT_TIMEOUT = 180
+
+
+def unavailable_reason():
+    """Why server processes cannot be started here (``None`` when they can)."""
+    if os.environ.get("RECURRING_SKIP_SERVER_TESTS"):
+        return "RECURRING_SKIP_SERVER_TESTS is set: no Odoo server process is started"
+    if os.name != "posix":
+        return "server process tests need a POSIX system"
+    if config.get("db_name") and "," in (config.get("db_name") or ""):
+        return "server process tests need a single database"
+    try:
+        free_port()
+    except OSError as error:
+        return f"cannot bind a port on 127.0.0.1: {error}"
+    return None
+
+
+def free_port():
+    wanted = os.environ.get("RECURRING_TEST_SERVER_PORT")
+    if wanted:
+        return int(wanted)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OdooServer:
+    """``python3 -m odoo`` serving one database, with queue_job's runner when workers > 0."""
+
+    def __init__(self, dbname, workers=2, cron_threads=0, port=None, channels="root:2"):
+        self.dbname = dbname
+        self.workers = workers
+        self.cron_threads = cron_threads
+        self.port = port or free_port()
+        self.channels = channels
+        self.proc = None
+        self.logdir = tempfile.mkdtemp(prefix="rs_server_")
+        self.logfile = os.path.join(self.logdir, "odoo.log")
+
+    def command(self):
+        cmd = [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-d",
+            self.dbname,
+            f"--db-filter=^{self.dbname}$",
+            f"--addons-path={config['addons_path']}",
+            f"--http-port={self.port}",
+            "--http-interface=127.0.0.1",
+            f"--workers={self.workers}",
+            f"--max-cron-threads={self.cron_threads}",
+            "--load=base,web,queue_job",
+            f"--logfile={self.logfile}",
+            "--log-level=info",
+            "--limit-time-real=600",
+            "--limit-time-cpu=600",
+        ]
+        for option in ("db_host", "db_port", "db_user", "db_password"):
+            if config.get(option):
+                cmd.append(f"--{option.replace('_', '-')}={config[option]}")
+        return cmd
+
+    def start(self):
+        env = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS=self.channels)
+        # Its own process group, so killing it takes its workers with it.
+        self.proc = subprocess.Popen(
+            self.command(),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    def kill(self, sig=signal.SIGKILL):
+        """Kill the server and all its workers at once (``kill -9`` by default)."""
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                pass
+            self.proc.wait(timeout=30)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        # Workers left behind by a killed master.
+        if self.proc:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        shutil.rmtree(self.logdir, ignore_errors=True)
+
+    def log_tail(self, lines=40):
+        try:
+            with open(self.logfile) as handle:
+                return "".join(handle.readlines()[-lines:])
+        except OSError:
+            return ""
+
+    def wait_for(self, fetch, done, timeout=DEFAULT_TIMEOUT):
+        """Poll ``fetch(cr)`` on a fresh connection until ``done(value)``, within ``timeout``."""
+        return wait_for(self.dbname, fetch, done, timeout, self)
+
+
+def wait_for(dbname, fetch, done, timeout=DEFAULT_TIMEOUT, server=None):
+    deadline = time.monotonic() + timeout
+    value = None
+    while time.monotonic() < deadline:
+        with odoo.sql_db.db_connect(dbname).cursor() as cr:
+            value = fetch(cr)
+        if done(value):
+            return value
+        if server and server.proc.poll() is not None and server.proc.returncode != -9:
+            break
+        time.sleep(0.5)
+    log = server.log_tail() if server else ""
+    raise AssertionError(f"not done after {timeout}s: {value}\n--- server log ---\n{log}")
+
+
+def renewal_counts(cr, sub_ids):
+    """What the renewals of ``sub_ids`` made, counted in SQL (duplicates included)."""
+    cr.execute(
+        """
+        SELECT
+          (SELECT count(*) FROM recurring_subscription_occurrence
+            WHERE subscription_id = ANY(%(ids)s) AND state = 'done'),
+          (SELECT count(*) FROM sale_order WHERE recurring_subscription_id = ANY(%(ids)s)),
+          (SELECT count(*) FROM account_move
+            WHERE recurring_subscription_id = ANY(%(ids)s) AND move_type = 'out_invoice'),
+          (SELECT count(*) FROM payment_transaction t
+             JOIN recurring_subscription_occurrence o ON o.id = t.recurring_occurrence_id
+            WHERE o.subscription_id = ANY(%(ids)s) AND t.state != 'cancel'),
+          (SELECT count(*) FROM (
+             SELECT recurring_occurrence_id FROM sale_order
+              WHERE recurring_subscription_id = ANY(%(ids)s)
+              GROUP BY recurring_occurrence_id HAVING count(*) > 1
+             UNION ALL
+             SELECT recurring_occurrence_id FROM account_move
+              WHERE recurring_subscription_id = ANY(%(ids)s) AND move_type = 'out_invoice'
+              GROUP BY recurring_occurrence_id HAVING count(*) > 1
+             UNION ALL
+             SELECT recurring_occurrence_id FROM payment_transaction
+              WHERE state = 'done' AND recurring_occurrence_id IN (
+                SELECT id FROM recurring_subscription_occurrence
+                 WHERE subscription_id = ANY(%(ids)s))
+              GROUP BY recurring_occurrence_id HAVING count(*) > 1
+             UNION ALL
+             SELECT subscription_id FROM recurring_subscription_occurrence
+              WHERE subscription_id = ANY(%(ids)s)
+              GROUP BY subscription_id, period_start HAVING count(*) > 1
+          ) AS dup),
+          (SELECT count(*) FROM queue_job
+            WHERE state IN ('pending', 'enqueued', 'started', 'wait_dependencies')),
+          (SELECT count(*) FROM queue_job WHERE state = 'done'),
+          (SELECT count(*) FROM queue_job WHERE state = 'failed')
+        """,
+        {"ids": list(sub_ids)},
+    )
+    keys = (
+        "done",
+        "orders",
+        "invoices",
+        "charges",
+        "duplicates",
+        "open_jobs",
+        "jobs_done",
+        "jobs_failed",
+    )
+    return dict(zip(keys, cr.fetchone(), strict=True))
+
+
+def cleanup(registry, sub_ids):
+    """Take the subscriptions of a server test out of later runs (the DB is a test DB)."""
+    with registry.cursor() as cr:
+        cr.execute(
+            "UPDATE recurring_subscription SET state = 'closed' WHERE id = ANY(%s)",
+            [list(sub_ids)],
+        )
+        cr.execute("DELETE FROM queue_job")
+        cr.execute(
+            "DELETE FROM ir_config_parameter WHERE key = 'recurring_subscriptions_queue.batch_size'"
+        )
+        cr.commit()
