@@ -1,3 +1,5 @@
+# The server processes only see committed data.
+# pylint: disable=invalid-commit
 """Start real Odoo server processes on 127.0.0.1 for the job runner and fault tests.
 
 Each process gets its own port (``RECURRING_TEST_SERVER_PORT``, else a free one),
@@ -5,6 +7,7 @@ is stopped (and killed if it must) when the ``with`` block ends, and writes its 
 to a temporary file shown when a wait times out.
 """
 
+import logging
 import os
 import shutil
 import signal
@@ -16,6 +19,8 @@ import time
 
 import odoo
 from odoo.tools import config
+
+_logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 180
 
@@ -99,7 +104,7 @@ class OdooServer:
             try:
                 os.killpg(self.proc.pid, sig)
             except ProcessLookupError:
-                pass
+                _logger.info("server %s already gone", self.proc.pid)
             self.proc.wait(timeout=30)
 
     def stop(self):
@@ -114,7 +119,7 @@ class OdooServer:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except ProcessLookupError:
-                pass
+                _logger.debug("no worker of %s left", self.proc.pid)
 
     def __enter__(self):
         return self.start()
