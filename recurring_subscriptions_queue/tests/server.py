@@ -16,13 +16,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 
 import odoo
+from odoo.fields import Command
 from odoo.tools import config
 
 _logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 180
+DEFAULT_TIMEOUT = int(os.environ.get("RECURRING_SERVER_TIMEOUT", "300"))
 
 
 def unavailable_reason():
@@ -40,20 +42,37 @@ def unavailable_reason():
     return None
 
 
+_used_ports = set()
+
+
 def free_port():
-    wanted = os.environ.get("RECURRING_TEST_SERVER_PORT")
+    """A port nobody listens on: from ``RECURRING_TEST_SERVER_PORTS`` ("8142-8149") if set."""
+    wanted = os.environ.get("RECURRING_TEST_SERVER_PORTS")
+    candidates = [0]
     if wanted:
-        return int(wanted)
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        first, _sep, last = wanted.partition("-")
+        candidates = [p for p in range(int(first), int(last or first) + 1) if p not in _used_ports]
+    for port in candidates:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            port = sock.getsockname()[1]
+            _used_ports.add(port)
+            return port
+    raise OSError(f"no free port in {wanted}")
 
 
 class OdooServer:
     """``python3 -m odoo`` serving one database, with queue_job's runner when workers > 0."""
 
-    def __init__(self, dbname, workers=2, cron_threads=0, port=None, channels="root:2"):
+    def __init__(
+        self, dbname, workers=2, cron_threads=0, port=None, channels="root:2", queue=True, tag="rsq"
+    ):
         self.dbname = dbname
+        self.queue = queue
+        self.appname = f"{tag}-{os.getpid()}-{id(self)}"
         self.workers = workers
         self.cron_threads = cron_threads
         self.port = port or free_port()
@@ -75,7 +94,7 @@ class OdooServer:
             "--http-interface=127.0.0.1",
             f"--workers={self.workers}",
             f"--max-cron-threads={self.cron_threads}",
-            "--load=base,web,queue_job",
+            "--load=base,web,queue_job" if self.queue else "--load=base,web",
             f"--logfile={self.logfile}",
             "--log-level=info",
             "--limit-time-real=600",
@@ -87,7 +106,11 @@ class OdooServer:
         return cmd
 
     def start(self):
-        env = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS=self.channels)
+        env = dict(
+            os.environ,
+            ODOO_QUEUE_JOB_CHANNELS=self.channels,
+            ODOO_PGAPPNAME=self.appname + "-{pid}",
+        )
         # Its own process group, so killing it takes its workers with it.
         self.proc = subprocess.Popen(
             self.command(),
@@ -134,6 +157,17 @@ class OdooServer:
                 return "".join(handle.readlines()[-lines:])
         except OSError:
             return ""
+
+    def terminate_backends(self, cr, states=("active", "idle in transaction")):
+        """``pg_terminate_backend`` on this server's busy connections; returns how many."""
+        cr.execute(
+            """
+            SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+             WHERE application_name LIKE %s AND state IN %s AND pid != pg_backend_pid()
+            """,
+            [self.appname + "-%", tuple(states)],
+        )
+        return cr.fetchone()[0]
 
     def wait_for(self, fetch, done, timeout=DEFAULT_TIMEOUT):
         """Poll ``fetch(cr)`` on a fresh connection until ``done(value)``, within ``timeout``."""
@@ -207,6 +241,92 @@ def renewal_counts(cr, sub_ids):
     return dict(zip(keys, cr.fetchone(), strict=True))
 
 
+def make_due_subscriptions(env, count, tag, card_every=0):
+    """``count`` customers with one monthly subscription due today (one in
+    ``card_every`` paid by a saved ``payment_demo`` card), committed."""
+    plans = {
+        mode: env["recurring.plan"].create(
+            {"name": f"{tag} {mode}", "billing_unit": "month", "payment_mode": mode}
+        )
+        for mode in ("manual", "token")
+    }
+    product = env["product.product"].create(
+        {
+            "name": f"{tag} box",
+            "type": "service",
+            "invoice_policy": "order",
+            "taxes_id": [Command.clear()],
+            "recurring_ok": True,
+            "recurring_product_plan_ids": [
+                Command.create({"plan_id": plan.id}) for plan in plans.values()
+            ],
+        }
+    )
+    partners = env["res.partner"].create(
+        [{"name": f"{tag} customer {i}", "email": f"{tag}{i}@example.com"} for i in range(count)]
+    )
+    provider = env.ref("payment.payment_provider_demo")
+    provider.state = "test"
+    vals_list = []
+    for index, partner in enumerate(partners):
+        card = card_every and index % card_every == 0
+        token = card and env["payment.token"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": env.ref("payment_demo.payment_method_demo").id,
+                "partner_id": partner.id,
+                "payment_details": "4242",
+                "provider_ref": f"{tag}-{partner.id}",
+                "demo_simulated_state": "done",
+            }
+        )
+        vals_list.append(
+            {
+                "partner_id": partner.id,
+                "plan_id": plans["token" if card else "manual"].id,
+                "start_date": date.today(),
+                "payment_token_id": token.id if card else False,
+                "line_ids": [Command.create({"product_id": product.id, "price_unit": 9.0})],
+            }
+        )
+    subs = env["recurring.subscription"].create(vals_list)
+    subs.action_start()
+    env.cr.commit()
+    return subs
+
+
+def half_made(cr, sub_ids):
+    """Periods left half-made: done without invoice, or an order without its invoice."""
+    cr.execute(
+        """
+        SELECT
+          (SELECT count(*) FROM recurring_subscription_occurrence o
+            WHERE o.subscription_id = ANY(%(ids)s) AND o.state = 'done'
+              AND NOT EXISTS (SELECT 1 FROM account_move m
+                               WHERE m.recurring_occurrence_id = o.id)),
+          (SELECT count(*) FROM sale_order s
+            WHERE s.recurring_subscription_id = ANY(%(ids)s)
+              AND NOT EXISTS (SELECT 1 FROM account_move m
+                               WHERE m.recurring_occurrence_id = s.recurring_occurrence_id))
+        """,
+        {"ids": list(sub_ids)},
+    )
+    return sum(cr.fetchone())
+
+
+def trigger_cron(env):
+    """Run the renewal cron now; the other crons of the test database wait a day."""
+    cron = env.ref("recurring_subscriptions.ir_cron_process_subscriptions")
+    env.cr.execute(
+        "UPDATE ir_cron SET nextcall = now() at time zone 'UTC' + interval '1 day' WHERE id != %s",
+        [cron.id],
+    )
+    env.cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id != %s", [cron.id])
+    cron.write({"active": True, "nextcall": "2000-01-01 00:00:00"})
+    cron._trigger()
+    env.cr.commit()
+
+
 def cleanup(registry, sub_ids):
     """Take the subscriptions of a server test out of later runs (the DB is a test DB)."""
     with registry.cursor() as cr:
@@ -216,6 +336,13 @@ def cleanup(registry, sub_ids):
         )
         cr.execute("DELETE FROM queue_job")
         cr.execute(
-            "DELETE FROM ir_config_parameter WHERE key = 'recurring_subscriptions_queue.batch_size'"
+            "DELETE FROM ir_config_parameter WHERE key IN %s",
+            [
+                (
+                    "recurring_subscriptions_queue.batch_size",
+                    "recurring_subscriptions_queue.enabled",
+                    "recurring_subscriptions.batch_size",
+                )
+            ],
         )
         cr.commit()
