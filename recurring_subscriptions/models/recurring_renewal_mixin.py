@@ -247,6 +247,8 @@ class RecurringRenewalMixin(models.AbstractModel):
             renewed += len(ok)
             failed_ids.update(failed.ids)
             self._commit_if_allowed()
+            # Keep the worker's memory flat over a long run: drop what the batch cached.
+            self.env.invalidate_all()
             if restrict_ids is None:
                 remaining = self.search_count(
                     [*self._get_due_domain(today), ("id", "not in", list(failed_ids))]
