@@ -280,7 +280,11 @@ class RecurringPortalMixin(models.AbstractModel):
             rounding = line.product_uom_id.rounding or 0.01
             if quantity < 0:
                 raise UserError(_("A quantity cannot be negative."))
-            if float_compare(quantity, line.quantity, precision_rounding=rounding) > 0:
+            # The plain comparison first: float_compare overflows on huge values (1e308).
+            if (
+                quantity > line.quantity + rounding
+                or float_compare(quantity, line.quantity, precision_rounding=rounding) > 0
+            ):
                 raise UserError(
                     _(
                         "You can lower the quantity of %(product)s or remove it, not raise it. "

@@ -25,3 +25,4 @@ from . import test_stripe_localstripe
 from . import test_stripe_webhook
 from . import test_subscription_from_order
 from . import test_validation
+from . import test_bad_input
