@@ -246,14 +246,16 @@ class RecurringRenewalMixin(models.AbstractModel):
             ok, failed = self.browse(ids)._renew_locked()
             renewed += len(ok)
             failed_ids.update(failed.ids)
-            self._commit_if_allowed()
-            # Keep the worker's memory flat over a long run: drop what the batch cached.
-            self.env.invalidate_all()
             if restrict_ids is None:
+                # In the batch's own commit: a run killed later still shows its work
+                # done, so Odoo does not take it for a run that timed out.
                 remaining = self.search_count(
                     [*self._get_due_domain(today), ("id", "not in", list(failed_ids))]
                 )
                 self.env["ir.cron"]._notify_progress(done=renewed, remaining=remaining)
+            self._commit_if_allowed()
+            # Keep the worker's memory flat over a long run: drop what the batch cached.
+            self.env.invalidate_all()
         return renewed
 
     @api.model

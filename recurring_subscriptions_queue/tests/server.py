@@ -158,14 +158,27 @@ class OdooServer:
         except OSError:
             return ""
 
-    def terminate_backends(self, cr, states=("active", "idle in transaction")):
-        """``pg_terminate_backend`` on this server's busy connections; returns how many."""
+    def backends(self, cr):
+        """How many connections of this server PostgreSQL still serves."""
+        cr.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE %s",
+            [self.appname + "-%"],
+        )
+        return cr.fetchone()[0]
+
+    def terminate_lock_holder(self, cr, table="recurring_subscription"):
+        """``pg_terminate_backend`` on this server's connection that holds row locks
+        on ``table`` (the renewal transaction), and on nothing else; returns how many."""
         cr.execute(
             """
-            SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-             WHERE application_name LIKE %s AND state IN %s AND pid != pg_backend_pid()
+            SELECT count(pg_terminate_backend(a.pid))
+              FROM pg_stat_activity a
+             WHERE a.application_name LIKE %s AND a.pid != pg_backend_pid()
+               AND EXISTS (SELECT 1 FROM pg_locks l
+                            WHERE l.pid = a.pid AND l.relation = %s::regclass
+                              AND l.mode IN ('RowShareLock', 'RowExclusiveLock'))
             """,
-            [self.appname + "-%", tuple(states)],
+            [self.appname + "-%", table],
         )
         return cr.fetchone()[0]
 
@@ -314,16 +327,57 @@ def half_made(cr, sub_ids):
     return sum(cr.fetchone())
 
 
+RENEWAL_CRON = "recurring_subscriptions.ir_cron_process_subscriptions"
+
+
 def trigger_cron(env):
-    """Run the renewal cron now; the other crons of the test database wait a day."""
-    cron = env.ref("recurring_subscriptions.ir_cron_process_subscriptions")
+    """Make the renewal cron due now, from a clean state; the other crons wait a day.
+
+    Earlier server tests on the same database may have left progress rows
+    (a killed run counts as timed out) that a fresh cron would not have.
+    """
+    cron = env.ref(RENEWAL_CRON)
     env.cr.execute(
         "UPDATE ir_cron SET nextcall = now() at time zone 'UTC' + interval '1 day' WHERE id != %s",
         [cron.id],
     )
     env.cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id != %s", [cron.id])
-    cron.write({"active": True, "nextcall": "2000-01-01 00:00:00"})
+    env.cr.execute("DELETE FROM ir_cron_progress WHERE cron_id = %s", [cron.id])
+    cron.write(
+        {
+            "active": True,
+            "nextcall": "2000-01-01 00:00:00",
+            "failure_count": 0,
+            "first_failure_date": False,
+        }
+    )
     cron._trigger()
+    env.cr.commit()
+
+
+def cron_state(cr):
+    """The renewal cron as its next pass will see it."""
+    cr.execute(
+        """
+        SELECT c.active, c.nextcall <= now() at time zone 'UTC', c.failure_count,
+               p.done, p.timed_out_counter
+          FROM ir_cron c
+          LEFT JOIN LATERAL (SELECT done, timed_out_counter FROM ir_cron_progress
+                              WHERE cron_id = c.id ORDER BY id DESC LIMIT 1) p ON TRUE
+         WHERE c.id = (SELECT res_id FROM ir_model_data
+                        WHERE module = 'recurring_subscriptions'
+                          AND name = 'ir_cron_process_subscriptions')
+        """
+    )
+    keys = ("active", "due", "failure_count", "progress_done", "timed_out_counter")
+    return dict(zip(keys, cr.fetchone(), strict=True))
+
+
+def wake_cron(env):
+    """Wake the sleeping cron workers (what ``ir.cron._trigger()`` does: a trigger
+    row and a NOTIFY); the cron row itself is not written, so nothing waits on
+    a worker that holds it."""
+    env.ref(RENEWAL_CRON)._trigger()
     env.cr.commit()
 
 
