@@ -159,7 +159,7 @@ class TestFaults(TransactionCase):
             # The next pass: the interrupted run is still due; wake the cron worker.
             self._wake_cron()
             counts = odoo.wait_for(self._state, self._pass_done)
-            log = odoo.log_tail(400)
+            log = odoo.log_tail(lines=100000)
         self._assert_once_each(counts)
         # The run did lose its connection mid-batch (and recovered on the next pass).
         self.assertIn("server closed the connection unexpectedly", log)
