@@ -77,3 +77,41 @@ COMPAT_DB ?= recurring_compat
 test-compat: pg
 	COMPAT_DB=$(COMPAT_DB) HTTP_PORT=$(TEST_HTTP_PORT) PYTHON=$(PY) COMPAT_TAGS="$(COMPAT_TAGS)" \
 		tools/test_compat.sh
+
+# --- queue_job bridge: scale, faults and load (recurring_subscriptions_queue) ---
+QUEUE_ADDON := recurring_subscriptions_queue
+QUEUE_TEST_DB ?= $(TEST_DB)_queue
+SCALE_DB ?= $(BENCH_DB)_scale
+SCALE_N ?= 20000
+FAULT_N ?= 2000
+LOAD_DB ?= $(BENCH_DB)_load
+LOAD_PORT ?= 8069
+SERVER_PORTS ?=
+
+.PHONY: test-queue bench-scale bench-faults bench-load
+
+# The queue bridge's whole suite, the tests on real server processes included.
+test-queue: pg
+	dropdb --if-exists $(QUEUE_TEST_DB)
+	$(ODOO) -d $(QUEUE_TEST_DB) -i $(QUEUE_ADDON),payment_demo --without-demo=all \
+		--addons-path=$(ADDONS_PATH) --stop-after-init --log-level=warn
+	RECURRING_TEST_SERVER_PORTS=$(SERVER_PORTS) $(PY) -m pytest $(QUEUE_ADDON)/tests \
+		--odoo-database=$(QUEUE_TEST_DB) --odoo-addons-path=$(ADDONS_PATH) \
+		--odoo-log-level=warn -q $(PYTEST_ARGS); \
+	status=$$?; dropdb --if-exists $(QUEUE_TEST_DB); exit $$status
+
+bench-scale: pg
+	dropdb --if-exists $(SCALE_DB)
+	$(ODOO) -d $(SCALE_DB) -i $(QUEUE_ADDON),payment_demo --without-demo=all \
+		--addons-path=$(ADDONS_PATH) --stop-after-init --log-level=warn
+	RECURRING_TEST_SERVER_PORTS=$(SERVER_PORTS) $(PY) bench/bench_scale.py \
+		--database $(SCALE_DB) --addons-path $(ADDONS_PATH) -n $(SCALE_N); \
+	status=$$?; dropdb --if-exists $(SCALE_DB); exit $$status
+
+bench-faults:
+	RECURRING_FAULT_N=$(FAULT_N) $(MAKE) test-queue PYTEST_ARGS="-k TestFaults $(PYTEST_ARGS)" \
+		QUEUE_TEST_DB=$(QUEUE_TEST_DB)_faults
+
+bench-load: pg
+	$(PY) bench/load_portal.py --database $(LOAD_DB) --addons-path $(ADDONS_PATH) \
+		--port $(LOAD_PORT)

@@ -112,8 +112,9 @@ else
 fi
 
 # --- 3. This repository's requirements ------------------------------------------
-if ! "$python" -c "import pytest_odoo, hypothesis, freezegun, stripe, websocket, ruff, pylint_odoo" \
-    >/dev/null 2>&1; then
+if ! "$python" -c "import pytest_odoo, hypothesis, freezegun, stripe, websocket, ruff, pylint_odoo
+import importlib.util, sys
+sys.exit(importlib.util.find_spec('odoo.addons.queue_job') is None)" >/dev/null 2>&1; then
     say "installing requirements-dev.txt into $python"
     "$python" -m pip install -q -r requirements-dev.txt >&2
 fi

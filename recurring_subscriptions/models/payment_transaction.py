@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class PaymentTransaction(models.Model):
@@ -16,6 +16,13 @@ class PaymentTransaction(models.Model):
         help="The provider refused this off-session payment until the customer "
         "authenticates it (e.g. 3-D Secure).",
     )
+
+    @api.constrains("token_id")
+    def _check_token_is_active(self):
+        """Override of `payment`, whose check expects one transaction: the renewal
+        engine creates the transactions of a whole batch (many cards) at once."""
+        for tx in self:
+            super(PaymentTransaction, tx)._check_token_is_active()
 
     def _post_process(self):
         """Turn the outcome of renewal payments into subscription states."""

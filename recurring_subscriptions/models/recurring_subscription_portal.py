@@ -290,7 +290,11 @@ class RecurringSubscription(models.Model):
                 raise UserError(lines._get_max_quantity_message(line.product_id, limit))
             if quantity < 0:
                 raise UserError(_("A quantity cannot be negative."))
-            if float_compare(quantity, line.quantity, precision_rounding=rounding) > 0:
+            # The plain comparison first: float_compare overflows on huge values (1e308).
+            if (
+                quantity > line.quantity + rounding
+                or float_compare(quantity, line.quantity, precision_rounding=rounding) > 0
+            ):
                 raise UserError(
                     _(
                         "You can lower the quantity of %(product)s or remove it, not raise it. "

@@ -289,28 +289,47 @@ class RecurringSubscription(models.Model):
     @api.model
     def _renew_due(self, today, batch_size=None, restrict_ids=None):
         """Renew due subscriptions batch by batch; returns the number renewed."""
-        batch_size = batch_size or int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("recurring_subscriptions.batch_size", DEFAULT_BATCH_SIZE)
-        )
+        batch_size = batch_size or self._get_renewal_batch_size()
         failed_ids = set()
         renewed = 0
         while True:
             ids = self._lock_due_ids(today, batch_size, failed_ids, restrict_ids)
             if not ids:
                 break
-            for company, subs in self.browse(ids).grouped("company_id").items():
-                ok, failed = subs.with_company(company)._renew_batch()
-                renewed += len(ok)
-                failed_ids.update(failed.ids)
-            self._commit_if_allowed()
+            ok, failed = self.browse(ids)._renew_locked()
+            renewed += len(ok)
+            failed_ids.update(failed.ids)
             if restrict_ids is None:
+                # In the batch's own commit: a run killed later still shows its work
+                # done, so Odoo does not take it for a run that timed out.
                 remaining = self.search_count(
                     [*self._get_due_domain(today), ("id", "not in", list(failed_ids))]
                 )
                 self.env["ir.cron"]._notify_progress(done=renewed, remaining=remaining)
+            self._commit_if_allowed()
+            # Keep the worker's memory flat over a long run: drop what the batch cached.
+            self.env.invalidate_all()
         return renewed
+
+    @api.model
+    def _get_renewal_batch_size(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("recurring_subscriptions.batch_size", DEFAULT_BATCH_SIZE)
+        )
+
+    def _renew_locked(self):
+        """Renew the subscriptions in ``self`` (rows locked by the caller), company by company.
+
+        :return: (renewed subscriptions, failed subscriptions)
+        """
+        renewed = failed = self.browse()
+        for company, subs in self.grouped("company_id").items():
+            ok, ko = subs.with_company(company)._renew_batch()
+            renewed |= ok
+            failed |= ko
+        return renewed, failed
 
     def _renew_batch(self):
         """Renew one period of each subscription in ``self`` (locked, same company).
