@@ -18,7 +18,7 @@ class PaymentTransaction(models.Model):
     )
 
     @api.constrains("token_id")
-    def _check_token_is_active(self):
+    def _check_token_is_active(self):  # pylint: disable=missing-return
         """Override of `payment`, whose check expects one transaction: the renewal
         engine creates the transactions of a whole batch (many cards) at once."""
         for tx in self:
