@@ -10,6 +10,7 @@ TEST_DB ?= recurring_test
 CORE_TEST_DB ?= recurring_test_core
 BENCH_DB ?= recurring_bench
 BENCH_N ?= 1000 5000
+BENCH_REPORT_N ?= 10000
 HTTP_PORT ?= 8069
 TEST_HTTP_PORT ?= 8069
 CORE := recurring_subscriptions
@@ -29,7 +30,7 @@ help:
 	@echo "make run    demo database '$(DEMO_DB)' with every addon, Odoo on http://localhost:$(HTTP_PORT)"
 	@echo "make test   fresh databases: core alone (Odoo's runner), all addons (pytest-odoo)"
 	@echo "make lint   ruff + pylint-odoo mandatory checks"
-	@echo "make bench  renewal benchmark (N = $(BENCH_N))"
+	@echo "make bench  renewal benchmark (N = $(BENCH_N)), then the reports on $(BENCH_REPORT_N) subscriptions"
 
 bootstrap:
 	@mkdir -p var
@@ -67,7 +68,8 @@ bench: pg
 	dropdb --if-exists $(BENCH_DB)
 	$(ODOO) -d $(BENCH_DB) -i $(BENCH_MODULES) --without-demo=all --addons-path=$(ADDONS_PATH) \
 		--stop-after-init --log-level=warn
-	$(PY) bench/bench_renewal.py --database $(BENCH_DB) --addons-path $(ADDONS_PATH) $(foreach n,$(BENCH_N),-n $(n)); \
+	$(PY) bench/bench_renewal.py --database $(BENCH_DB) --addons-path $(ADDONS_PATH) $(foreach n,$(BENCH_N),-n $(n)) && \
+	$(PY) bench/bench_reports.py --database $(BENCH_DB) --addons-path $(ADDONS_PATH) -n $(BENCH_REPORT_N); \
 	status=$$?; dropdb --if-exists $(BENCH_DB); exit $$status
 
 # Odoo's own post-install tests (sale, sale_management, website_sale, payment,
