@@ -152,27 +152,12 @@ class RecurringSubscription(models.Model):
         invoices = invoices.filtered(
             lambda m: m.state == "posted" and m.payment_state not in ("paid", "in_payment")
         )
-        if not invoices or self.plan_id.payment_mode == "manual":
+        if not invoices or self.payment_mode == "manual":
             return
-        token = self.payment_token_id
-        if self.plan_id.payment_mode == "token" and token.active:
+        if self.payment_mode == "token" and self.payment_token_id.active:
             Transaction = self.env["payment.transaction"].sudo()
             for invoice in invoices:
-                tx = Transaction.create(
-                    {
-                        "provider_id": token.provider_id.id,
-                        "payment_method_id": token.payment_method_id.id,
-                        "reference": Transaction._compute_reference(
-                            token.provider_id.code, prefix=invoice.name
-                        ),
-                        "amount": invoice.amount_residual,
-                        "currency_id": invoice.currency_id.id,
-                        "partner_id": invoice.partner_id.id,
-                        "token_id": token.id,
-                        "operation": "offline",
-                        "invoice_ids": [Command.set(invoice.ids)],
-                    }
-                )
+                tx = Transaction.create(self._prepare_charge_transaction_values(invoice))
                 try:
                     with self.env.cr.savepoint():
                         tx._send_payment_request()

@@ -1,6 +1,5 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date, format_datetime
 
 # Customer changes of a running subscription and the plan permission each one needs.
 PORTAL_CHANGE_PERMISSIONS = {
@@ -55,14 +54,8 @@ class RecurringSubscription(models.Model):
             ):
                 return _("Only a coming, planned delivery can be changed.")
             date = occurrence.period_start
-        if action != "discount_code" and not sub._portal_is_before_cutoff(date):
-            return _(
-                "Too late: the order of %(date)s could be changed until %(deadline)s.",
-                date=format_date(self.env, date),
-                deadline=format_datetime(
-                    self.env, sub._portal_get_cutoff_deadline(date), tz=self.env.user.tz
-                ),
-            )
+        if action != "discount_code":
+            return sub._portal_get_cutoff_refusal(date)
         return False
 
     def _portal_get_change_actions(self):

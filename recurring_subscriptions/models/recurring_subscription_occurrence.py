@@ -497,21 +497,11 @@ class RecurringSubscriptionOccurrence(models.Model):
         Transaction = self.env["payment.transaction"]
         vals_list = []
         for occurrence in self:
-            invoice = occurrence.invoice_id
-            token = occurrence.subscription_id.payment_token_id
             vals_list.append(
                 {
-                    "provider_id": token.provider_id.id,
-                    "payment_method_id": token.payment_method_id.id,
-                    "reference": Transaction._compute_reference(
-                        token.provider_id.code, prefix=invoice.name
+                    **occurrence.subscription_id._prepare_charge_transaction_values(
+                        occurrence.invoice_id
                     ),
-                    "amount": invoice.amount_residual,
-                    "currency_id": invoice.currency_id.id,
-                    "partner_id": invoice.partner_id.id,
-                    "token_id": token.id,
-                    "operation": "offline",
-                    "invoice_ids": [Command.set(invoice.ids)],
                     "recurring_occurrence_id": occurrence.id,
                 }
             )

@@ -90,7 +90,7 @@ class RecurringSubscriptionOccurrence(models.Model):
             occurrence._send_renewal_reminder(today)
         expiring = candidates.filtered(
             lambda o: (
-                o.subscription_id.plan_id.payment_mode == "token"
+                o.subscription_id.payment_mode == "token"
                 and o.subscription_id.payment_token_id.recurring_card_expiry
                 and o.subscription_id.payment_token_id.recurring_card_expiry < o.period_start
                 and o.card_expiry_token_id != o.subscription_id.payment_token_id

@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.fields import Command
 
 
 class RecurringSubscription(models.Model):
@@ -59,6 +60,26 @@ class RecurringSubscription(models.Model):
                 sub.payment_status = "retrying"
             else:
                 sub.payment_status = "unpaid"
+
+    def _prepare_charge_transaction_values(self, invoice):
+        """Values of the ``offline`` transaction that charges ``invoice`` to this
+        subscription's saved card (a new reference, so a new idempotency key)."""
+        self.ensure_one()
+        token = self.payment_token_id
+        Transaction = self.env["payment.transaction"]
+        return {
+            "provider_id": token.provider_id.id,
+            "payment_method_id": token.payment_method_id.id,
+            "reference": Transaction._compute_reference(
+                token.provider_id.code, prefix=invoice.name
+            ),
+            "amount": invoice.amount_residual,
+            "currency_id": invoice.currency_id.id,
+            "partner_id": invoice.partner_id.id,
+            "token_id": token.id,
+            "operation": "offline",
+            "invoice_ids": [Command.set(invoice.ids)],
+        }
 
     def _get_open_renewal_invoices(self):
         """Posted renewal invoices of this subscription that are not paid yet."""

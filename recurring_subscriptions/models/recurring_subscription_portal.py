@@ -141,15 +141,21 @@ class RecurringSubscription(models.Model):
             return refusal
         if action in PORTAL_CUTOFF_ACTIONS:
             date = occurrence.period_start if occurrence else sub._portal_get_coming_date()
-            if not sub._portal_is_before_cutoff(date):
-                return _(
-                    "Too late: the order of %(date)s could be changed until %(deadline)s.",
-                    date=format_date(self.env, date),
-                    deadline=format_datetime(
-                        self.env, sub._portal_get_cutoff_deadline(date), tz=self.env.user.tz
-                    ),
-                )
+            return sub._portal_get_cutoff_refusal(date)
         return False
+
+    def _portal_get_cutoff_refusal(self, date):
+        """Why the order of ``date`` can no longer be changed, or False."""
+        self.ensure_one()
+        if self._portal_is_before_cutoff(date):
+            return False
+        return self.env._(
+            "Too late: the order of %(date)s could be changed until %(deadline)s.",
+            date=format_date(self.env, date),
+            deadline=format_datetime(
+                self.env, self._portal_get_cutoff_deadline(date), tz=self.env.user.tz
+            ),
+        )
 
     def _portal_get_state_refusal(self, action, occurrence=None):
         """The part of ``_portal_get_refusal`` that depends on the state."""
