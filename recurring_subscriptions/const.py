@@ -57,7 +57,9 @@ EVENT_TYPE_SELECTION = [
 ]
 
 # Fields only the renewal engine writes (as superuser or with the context key
-# ``recurring_engine``): a salesperson cannot change them through the API.
+# ``recurring_engine`` set to ENGINE_CONTEXT): a salesperson cannot change them through
+# the API. ENGINE_CONTEXT is a Python object, which no RPC client can send.
+ENGINE_CONTEXT = object()
 ENGINE_OCCURRENCE_FIELDS = frozenset(
     {
         "state",

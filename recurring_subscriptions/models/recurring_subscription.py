@@ -6,6 +6,7 @@ from odoo.fields import Command
 
 from ..const import (
     ALLOWED_TRANSITIONS,
+    ENGINE_CONTEXT,
     ENGINE_SUBSCRIPTION_FIELDS,
     PAYMENT_MODE_SELECTION,
     RENEWING_STATES,
@@ -556,7 +557,7 @@ class RecurringSubscription(models.Model):
 
     def action_process_now(self):
         """Run the scheduler's work for these subscriptions now and say what was done."""
-        subs = self.with_context(recurring_engine=True)
+        subs = self.with_context(recurring_engine=ENGINE_CONTEXT)
         subs.write({"renewal_attempts": 0})
         today = fields.Date.context_today(subs)
         subs._process_lifecycle(today, ids=subs.ids)

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 
-from ..const import ENGINE_OCCURRENCE_FIELDS, OCCURRENCE_STATE_SELECTION
+from ..const import ENGINE_CONTEXT, ENGINE_OCCURRENCE_FIELDS, OCCURRENCE_STATE_SELECTION
 from ..utils import dunning
 
 _logger = logging.getLogger(__name__)
@@ -111,11 +111,12 @@ class RecurringSubscriptionOccurrence(models.Model):
 
     def _check_engine_fields(self, vals, engine_fields):
         """Period states and payment flags are the renewal engine's: it writes them as
-        superuser or with the ``recurring_engine`` context key, never a user by RPC."""
+        superuser or with the ``recurring_engine`` context key set to ``ENGINE_CONTEXT``,
+        never a user by RPC."""
         if (
             engine_fields & set(vals)
             and not self.env.su
-            and not self.env.context.get("recurring_engine")
+            and self.env.context.get("recurring_engine") is not ENGINE_CONTEXT
         ):
             raise AccessError(
                 self.env._(
@@ -145,7 +146,7 @@ class RecurringSubscriptionOccurrence(models.Model):
         not_planned = self.filtered(lambda o: o.state != "planned")
         if not_planned:
             raise UserError(self.env._("Only planned periods can be skipped."))
-        self.with_context(recurring_engine=True).write({"state": "skipped"})
+        self.with_context(recurring_engine=ENGINE_CONTEXT).write({"state": "skipped"})
         self.subscription_id._log_events(
             [
                 o.subscription_id._prepare_event_values(
@@ -168,7 +169,7 @@ class RecurringSubscriptionOccurrence(models.Model):
         )
         if past:
             raise UserError(self.env._("A period that has already started cannot be restored."))
-        self.with_context(recurring_engine=True).write({"state": "planned"})
+        self.with_context(recurring_engine=ENGINE_CONTEXT).write({"state": "planned"})
         self.subscription_id._log_events(
             [
                 o.subscription_id._prepare_event_values(

@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.fields import Command
 
+from ..const import ENGINE_CONTEXT
+
 
 class RecurringSubscription(models.Model):
     """Payment side of ``recurring.subscription``: status, dunning and emails."""
@@ -98,7 +100,7 @@ class RecurringSubscription(models.Model):
     def _on_invoices_paid(self):
         """Back to active once no renewal invoice is left unpaid; retries stop."""
         today = fields.Date.context_today(self)
-        for sub in self.with_context(recurring_engine=True):
+        for sub in self.with_context(recurring_engine=ENGINE_CONTEXT):
             unpaid = sub._get_open_renewal_invoices()
             if unpaid:
                 continue
