@@ -215,8 +215,9 @@ class TestRenewal(RecurringCommon):
             self._run_cron()
         with freeze_time("2026-03-31"):
             self._run_cron()
-        amounts = sub.invoice_ids.sorted("invoice_date").mapped("amount_untaxed")
-        self.assertEqual(amounts, [400.0, 400.0, 300.0])
+        # The periods of Feb 28 and Mar 31 are both invoiced on Mar 31: earlier period first.
+        invoices = sub.invoice_ids.sorted(lambda m: (m.invoice_date, m.id))
+        self.assertEqual(invoices.mapped("amount_untaxed"), [400.0, 400.0, 300.0])
 
     @freeze_time("2026-01-31")
     def test_each_subscription_is_renewed_in_its_own_company(self):
