@@ -112,7 +112,7 @@ else
 fi
 
 # --- 3. This repository's requirements ------------------------------------------
-if ! "$python" -c "import pytest_odoo, hypothesis, freezegun, stripe, websocket, ruff, pylint_odoo
+if ! "$python" -c "import pytest_odoo, hypothesis, freezegun, stripe, websocket, localstripe, ruff, pylint_odoo
 import importlib.util, sys
 sys.exit(importlib.util.find_spec('odoo.addons.queue_job') is None)" >/dev/null 2>&1; then
     say "installing requirements-dev.txt into $python"
