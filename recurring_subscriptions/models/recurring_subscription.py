@@ -13,7 +13,7 @@ from ..const import (
     RUNNING_STATES,
     STATE_SELECTION,
 )
-from ..utils import periods
+from ..utils import mrr, periods
 
 _logger = logging.getLogger(__name__)
 
@@ -195,9 +195,7 @@ class RecurringSubscription(models.Model):
         for sub in self:
             plan = sub.plan_id
             sub.recurring_monthly_amount = (
-                periods.monthly_amount(
-                    sub.recurring_total, plan.billing_unit, plan.billing_interval
-                )
+                mrr.monthly_amount(sub.recurring_total, plan.billing_unit, plan.billing_interval)
                 if plan and plan.billing_interval > 0
                 else 0.0
             )

@@ -128,22 +128,3 @@ def prorate(amount, factor, digits=2):
         ctx.prec = 60
         value = Decimal(str(amount)) * factor.numerator / factor.denominator
         return float(value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
-
-
-# Average days per month over the Gregorian 400-year cycle.
-_DAYS_PER_MONTH = 365.2425 / 12
-
-
-def months_per_period(unit, interval):
-    """Length of one period in (average) months: 1/12 of a year is one month,
-    a week is 7 / 30.436875 months. Used to compare amounts of different frequencies."""
-    _check_unit(unit)
-    _check_interval(interval)
-    if unit in _MONTHS_PER_UNIT:
-        return _MONTHS_PER_UNIT[unit] * interval
-    return _DAYS_PER_UNIT[unit] * interval / _DAYS_PER_MONTH
-
-
-def monthly_amount(amount, unit, interval):
-    """The monthly equivalent of ``amount`` billed every ``interval`` ``unit``."""
-    return amount / months_per_period(unit, interval)
