@@ -3,16 +3,20 @@
 Usage (what `make bench-load` runs):
 
     python3 bench/load_portal.py --database DB --addons-path PATH --port 8069 \
-        [--users 20] [--duration 120] [--max-requests 20000]
+        [--users 20] [--duration 120] [--max-requests 20000] [--think 1.0] [--ramp-up 10]
 
-1. Prepares the database (created with recurring_subscriptions and payment_demo when
-   missing): one portal user per customer, each with a running monthly subscription
-   (its current period renewed, coming periods to skip), 10 credits, and a published
-   recurring product for the shop.
+1. Prepares the database (created with recurring_subscriptions, payment_demo and
+   website_sale when missing, so the e-shop bridge installs itself): one portal user per
+   customer, each with a running weekly subscription (its current period renewed, coming
+   periods to skip), 10 credits, and a published recurring product for the shop.
 2. Starts ``odoo --workers 2`` on 127.0.0.1:PORT, waits until it answers.
-3. Each customer logs in and loops over: subscription list, detail, skip a coming
-   period, restore it, lower a quantity, credits page, shop page, add to cart, cart
-   page. The cart actions are skipped (with a note) when ``/shop`` is not served.
+3. One unmeasured round warms the server up (templates compiled, assets built). Then
+   the customers arrive one by one over ``--ramp-up`` seconds; each logs in and loops
+   over: subscription list, detail, skip a coming period, restore it, lower a quantity,
+   credits page, shop page, add to cart, cart page, pausing between two clicks as a
+   person reads the page (``--think`` seconds on average, uniformly 0.5x to 1.5x;
+   ``--think 0`` hammers the server instead). The cart actions are skipped (with a note)
+   when ``/shop`` is not served.
 4. Stops after ``--duration`` seconds or ``--max-requests`` requests, whichever first,
    stops the server, drops the database it created (``--keep-db`` keeps it), and
    prints requests, p50/p95/max latency and errors (5xx and transport errors), overall
@@ -23,6 +27,7 @@ Nothing here is a test: the figures depend on the machine and its load.
 
 import argparse
 import os
+import random
 import re
 import signal
 import statistics
@@ -53,6 +58,13 @@ def parse_args():
     parser.add_argument("--max-requests", type=int, default=20000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=60.0, help="per request, seconds")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean pause between two clicks, seconds"
+    )
+    parser.add_argument(
+        "--ramp-up", type=float, default=10.0, help="seconds over which customers arrive"
+    )
+    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep-db", action="store_true")
     return parser.parse_args()
 
@@ -72,7 +84,7 @@ def create_db(args):
             "-d",
             args.database,
             "-i",
-            "recurring_subscriptions,payment_demo",
+            "recurring_subscriptions,payment_demo,website_sale",
             "--without-demo=all",
             f"--addons-path={args.addons_path}",
             "--stop-after-init",
@@ -256,18 +268,29 @@ class Results:
 
 
 class Customer(threading.Thread):
-    def __init__(self, server, customer, shop, budget, results, timeout):
+    def __init__(self, server, customer, shop, budget, results, options):
         super().__init__(daemon=True)
         self.server = server
         self.customer = customer
         self.shop = shop
         self.budget = budget
         self.results = results
-        self.timeout = timeout
+        self.timeout = options["timeout"]
+        self.think = options.get("think", 0.0)
+        self.arrival = options.get("arrival", 0.0)
+        self.rounds = options.get("rounds")  # None: until the budget is spent
+        self.random = random.Random(options.get("seed"))
         self.session = requests.Session()
         self.csrf = None
 
+    def pause(self, seconds):
+        """A person reading the page; ends early when the run's time is up."""
+        if seconds > 0:
+            time.sleep(min(seconds, max(0.0, self.budget.deadline - time.monotonic())))
+
     def call(self, action, method, path, data=None):
+        if self.think:
+            self.pause(self.think * self.random.uniform(0.5, 1.5))
         if not self.budget.take():
             raise StopIteration
         start = time.perf_counter()
@@ -301,8 +324,11 @@ class Customer(threading.Thread):
         period = f"{detail}/periods/{c['period_id']}"
         quantity = 1000.0
         try:
+            self.pause(self.arrival)
             self.login()
-            while True:
+            rounds = 0
+            while self.rounds is None or rounds < self.rounds:
+                rounds += 1
                 self.call("subscription list", "GET", "/my/subscriptions")
                 self.call("subscription detail", "GET", detail)
                 if c["period_id"]:
@@ -344,12 +370,23 @@ def report(results, seconds, notes):
     print(header)
     rows = sorted(results.latencies.items())
     rows.append(("ALL", everything))
+    rows.append(
+        (
+            "ALL but login",
+            [
+                v
+                for action, values in results.latencies.items()
+                if action != "login"
+                for v in values
+            ],
+        )
+    )
     for action, values in rows:
         if not values:
             continue
         statuses = (
             ", ".join(f"{k}: {v}" for k, v in sorted(results.status[action].items(), key=str))
-            if action != "ALL"
+            if not action.startswith("ALL")
             else ""
         )
         print(
@@ -384,17 +421,38 @@ def main():
         shop["served"] = requests.get(server.url("/shop"), timeout=60).status_code == 200
         if not shop["served"]:
             notes.append("/shop is not served here: add to cart and cart page skipped")
+        # One unmeasured round: the first hits compile templates and build assets.
+        warm_up = Customer(
+            server, customers[0], shop, Budget(600, 1000), Results(), {"timeout": 120, "rounds": 1}
+        )
+        warm_up.run()
         budget = Budget(args.duration, args.max_requests)
         results = Results()
         threads = [
-            Customer(server, customer, shop, budget, results, args.timeout)
-            for customer in customers
+            Customer(
+                server,
+                customer,
+                shop,
+                budget,
+                results,
+                {
+                    "timeout": args.timeout,
+                    "think": args.think,
+                    "arrival": args.ramp_up * index / max(1, len(customers)),
+                    "seed": args.seed + index,
+                },
+            )
+            for index, customer in enumerate(customers)
         ]
         start = time.monotonic()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(args.duration + 2 * args.timeout)
+        notes.append(
+            f"{args.users} customers, think {args.think:g} s, ramp-up {args.ramp_up:g} s, "
+            f"{args.workers} workers, load average {os.getloadavg()[0]:.1f} at the end"
+        )
         errors = report(results, time.monotonic() - start, notes)
     finally:
         server.stop()

@@ -491,13 +491,16 @@ class RecurringSubscription(models.Model):
         self.ensure_one()
         _ = self.env._
         customer = self.env.user.partner_id
-        self._log_event(
+        # The emails wait in the mail queue, whose cron is woken up at once: the customer's
+        # page does not wait for the mail server.
+        sub = self.with_context(mail_notify_force_send=False)
+        sub._log_event(
             "info",
             _("Customer portal, %(customer)s: %(change)s", customer=customer.name, change=change),
             occurrence=occurrence,
         )
         # The shop: a note that notifies the salesperson and the followers of the subtype.
-        self.message_post(
+        sub.message_post(
             body=Markup("<p>%s</p>")
             % _(
                 "%(customer)s changed %(subscription)s in the customer portal: %(change)s",
@@ -507,10 +510,13 @@ class RecurringSubscription(models.Model):
             ),
             message_type="comment",
             subtype_xmlid="recurring_subscriptions.mt_subscription_portal_change",
-            partner_ids=self._portal_get_notified_users().partner_id.ids,
+            partner_ids=sub._portal_get_notified_users().partner_id.ids,
         )
         if send_email:
-            self._portal_send_confirmation(change)
+            sub._portal_send_confirmation(change)
+        mail_queue = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
+        if mail_queue:
+            mail_queue.sudo()._trigger()
 
     def _portal_get_notified_users(self):
         """Who hears about a customer's change: the salesperson, else the leader of the

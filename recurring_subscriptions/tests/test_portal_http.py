@@ -238,6 +238,28 @@ class TestPortalHttp(PortalHttpMixin, RecurringPortalCommon, HttpCase):
         self._follow(self._post(f"{self._detail()}/periods/{period.id}/restore"))
         self.assertEqual(period.state, "planned")
 
+    def test_change_emails_are_queued_not_sent_in_the_request(self):
+        """The customer's page does not wait for the mail server: the mail queue does it."""
+        period = self._coming(self.sub)[1]
+        mail_queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        Trigger, Mail = self.env["ir.cron.trigger"], self.env["mail.mail"]
+        domain = [("model", "=", "recurring.subscription"), ("res_id", "=", self.sub.id)]
+        triggers_before, mails_before = (
+            Trigger.search([("cron_id", "=", mail_queue.id)]),
+            Mail.search(domain),
+        )
+        self._login(self.portal_alice)
+        self._follow(self._post(f"{self._detail()}/periods/{period.id}/skip"))
+        self.assertCustomerTold(self.sub, self.partner, "skipped.")
+        mails = Mail.search(domain) - mails_before
+        self.assertTrue(mails)
+        self.assertEqual(set(mails.mapped("state")), {"outgoing"}, "queued, not sent yet")
+        triggers = Trigger.search([("cron_id", "=", mail_queue.id)]) - triggers_before
+        self.assertTrue(triggers, "the mail queue is woken up")
+        mail_queue.method_direct_trigger()
+        # Sent, then deleted when the mail says so (notifications do).
+        self.assertFalse(mails.exists().filtered(lambda m: m.state == "outgoing"), "sent")
+
     def test_pause_resume_over_http(self):
         self._login(self.portal_alice)
         page = self._follow(self._post(f"{self._detail()}/pause"))
