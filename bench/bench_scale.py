@@ -38,6 +38,7 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--skip-queue", action="store_true")
+    parser.add_argument("--skip-single", action="store_true")
     return parser.parse_args()
 
 
@@ -139,7 +140,7 @@ def through_queue(registry, server, dbname, size, tag, workers, batch_size):
         with registry.cursor() as cr:
             with usage:
                 cr.execute("SELECT pg_backend_pid()")
-                usage.backend_pids.add(cr.fetchone()[0])
+                usage.add_backend(cr.fetchone()[0])
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 env["recurring.subscription"]._cron_process_due()
                 cr.commit()
@@ -147,6 +148,36 @@ def through_queue(registry, server, dbname, size, tag, workers, batch_size):
             counts = server.renewal_counts(cr, sub_ids)
             counts["jobs"] = job_times(cr)
     return usage.wall, counts, usage
+
+
+def run_single(args, registry, server, run, cores):
+    """The cron alone at the baseline N and at N; returns renewals per second at N."""
+    base_s, base_rss, _c, base_usage = single_worker(
+        registry, server, args.baseline, f"scale{run}b", args.batch_size
+    )
+    big_s, big_rss, _c, usage = single_worker(
+        registry, server, args.n, f"scale{run}n", args.batch_size
+    )
+    base_ms = base_s * 1000 / args.baseline
+    big_ms = big_s * 1000 / args.n
+    base_cpu = (base_usage.odoo_cpu + base_usage.pg_cpu) * 1000 / args.baseline
+    big_cpu = (usage.odoo_cpu + usage.pg_cpu) * 1000 / args.n
+    print(f"\nOne cron worker, batches of {args.batch_size}")
+    for size, ms, cpu, rss in (
+        (args.baseline, base_ms, base_cpu, base_rss),
+        (args.n, big_ms, big_cpu, big_rss),
+    ):
+        print(
+            f"  N = {size:>6}: {ms:7.2f} ms/renewal (wall), {cpu:6.1f} ms CPU/renewal,"
+            f" peak RSS {rss:7.1f} MB"
+        )
+    print(
+        f"  per-renewal time at N={args.n} vs N={args.baseline}: wall {big_ms / base_ms - 1:+.1%},"
+        f" CPU {big_cpu / base_cpu - 1:+.1%} (the wall time follows the machine's load)"
+    )
+    print(f"  100,000 renewals: {100000 * big_s / args.n / 3600:.2f} h")
+    print("\n".join(usage.report(args.n, cores)))
+    return args.n / big_s
 
 
 def main():
@@ -161,21 +192,9 @@ def main():
 
     run = int(time.time())
     print(f"{cores} cores, load average at the start {os.getloadavg()[0]:.1f}")
-    base_s, base_rss, _c, _u = single_worker(
-        registry, server, args.baseline, f"scale{run}b", args.batch_size
-    )
-    big_s, big_rss, _c, single_usage = single_worker(
-        registry, server, args.n, f"scale{run}n", args.batch_size
-    )
-    base_ms = base_s * 1000 / args.baseline
-    big_ms = big_s * 1000 / args.n
-    print(f"\nOne cron worker, batches of {args.batch_size}")
-    print(f"  N = {args.baseline:>6}: {base_ms:7.2f} ms/renewal, peak RSS {base_rss:7.1f} MB")
-    print(f"  N = {args.n:>6}: {big_ms:7.2f} ms/renewal, peak RSS {big_rss:7.1f} MB")
-    print(f"  per-renewal time at N={args.n} vs N={args.baseline}: {big_ms / base_ms - 1:+.1%}")
-    single_rate = args.n / big_s
-    print(f"  100,000 renewals: {100000 / single_rate / 3600:.2f} h")
-    print("\n".join(single_usage.report(args.n, cores)))
+    single_rate = None
+    if not args.skip_single:
+        single_rate = run_single(args, registry, server, run, cores)
     if args.skip_queue:
         return
     q_s, counts, queue_usage = through_queue(
@@ -184,7 +203,8 @@ def main():
     q_rate = args.n / q_s
     print(f"\nqueue_job, {args.workers} workers, jobs of {args.batch_size}")
     print(f"  N = {args.n:>6}: {q_s:8.1f} s, {q_s * 1000 / args.n:7.2f} ms/renewal (wall)")
-    print(f"  throughput vs one worker: {q_rate / single_rate:.2f} x")
+    if single_rate:
+        print(f"  throughput vs one worker: {q_rate / single_rate:.2f} x")
     print(
         f"  orders {counts['orders']}, invoices {counts['invoices']}, "
         f"duplicates {counts['duplicates']}, failed jobs {counts['jobs_failed']}"

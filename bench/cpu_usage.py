@@ -83,6 +83,13 @@ class Usage:
         self.machine = (busy - start_busy) / max(total - start_total, 1)
         self.load = (self.load, os.getloadavg())
 
+    def add_backend(self, pid):
+        """Count a PostgreSQL backend from now on (a pooled connection has a past)."""
+        stat = process_stat(pid)
+        if stat and pid not in self.start_cpu:
+            self.start_cpu[pid] = stat[1]
+        self.backend_pids.add(pid)
+
     def _read_cpu(self, first=False):
         pids = set(self.odoo_pids) | self.backend_pids
         if self.pgid:
@@ -109,6 +116,7 @@ class Usage:
                 [self.appname + "-%"],
             )
             for pid, state, wait_type, wait_event, query in cr.fetchall():
+                # Connections of the server are all opened after the phase started.
                 self.backend_pids.add(pid)
                 if state in ("active", "idle in transaction"):
                     self.busy_backend_samples += 1
@@ -141,6 +149,18 @@ class Usage:
             f"  machine: {machine:.2f} of {cores} cores busy, other programs {machine - ours:.2f};"
             f" load average {self.load[0][0]:.1f} -> {self.load[1][0]:.1f}",
         ]
+        if self.pgid:
+            top = sorted(
+                ((self.cpu([p]), p) for p in set(self.last_cpu) - self.backend_pids),
+                reverse=True,
+            )[:4]
+            lines.append(
+                "  Odoo processes (CPU s): "
+                + ", ".join(
+                    f"{'master' if pid == self.pgid else 'pid'} {pid}: {cpu:.1f}"
+                    for cpu, pid in top
+                )
+            )
         if self.busy_backend_samples:
             waited = sum(self.lock_waits.values())
             lines.append(
