@@ -5,13 +5,20 @@ payment_demo installed):
 
     python3 bench/bench_scale.py --database DB --addons-path PATH -n 20000 --baseline 1000
 
-1. One cron worker (this process, the queue off): ms per renewal at the baseline N
-   and at N, and this process's peak RSS after each (caches are dropped between
-   batches, so the peak must not grow with N).
+1. One cron worker (this process, the queue off): ms per renewal (wall and CPU) at
+   the baseline N and at N, and this process's peak RSS after each (caches are
+   dropped between batches, so the peak must not grow with N).
 2. The same N through queue_job: the cron enqueues the jobs, a real Odoo server
    (``--workers`` W, ``--load=base,web,queue_job``, channel capacity W) runs them;
-   wall time until every job is done, duplicates counted by query.
+   wall time from the cron run (the server already serving) until no job is left,
+   duplicates counted by query once at the end.
 3. The hours that 100,000 renewals would take with each.
+
+For each phase it also says where the time went (``cpu_usage.py``): CPU seconds of
+the Odoo processes and of their PostgreSQL backends, how many of the machine's cores
+other programs took meanwhile, and how often the server's transactions waited on a
+lock (and on which statement). On a shared machine the wall times follow the load
+of the other programs; the CPU per renewal does much less.
 
 Nothing here is a test: the figures depend on the machine.
 """
