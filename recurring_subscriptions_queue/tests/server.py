@@ -36,7 +36,7 @@ def unavailable_reason():
     if config.get("db_name") and "," in (config.get("db_name") or ""):
         return "server process tests need a single database"
     try:
-        free_port()
+        _used_ports.discard(free_port())  # only a check: the port stays free
     except OSError as error:
         return f"cannot bind a port on 127.0.0.1: {error}"
     return None
@@ -140,6 +140,9 @@ class OdooServer:
             self.proc.wait(timeout=30)
 
     def stop(self):
+        # The port serves the next server once this one is gone (a short
+        # SERVER_PORTS range would run out over the suite otherwise).
+        _used_ports.discard(self.port)
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
