@@ -99,7 +99,7 @@ test-queue: pg
 	dropdb --if-exists $(QUEUE_TEST_DB)
 	$(ODOO) -d $(QUEUE_TEST_DB) -i $(QUEUE_ADDON),payment_demo --without-demo=all \
 		--addons-path=$(ADDONS_PATH) --stop-after-init --log-level=warn
-	RECURRING_TEST_SERVER_PORTS=$(SERVER_PORTS) $(PY) -m pytest $(QUEUE_ADDON)/tests \
+	RECURRING_TEST_SERVER_PORTS="$(SERVER_PORTS)" $(PY) -m pytest $(QUEUE_ADDON)/tests \
 		--odoo-database=$(QUEUE_TEST_DB) --odoo-addons-path=$(ADDONS_PATH) \
 		--odoo-log-level=warn -q $(PYTEST_ARGS); \
 	status=$$?; dropdb --if-exists $(QUEUE_TEST_DB); exit $$status
@@ -108,7 +108,7 @@ bench-scale: pg
 	dropdb --if-exists $(SCALE_DB)
 	$(ODOO) -d $(SCALE_DB) -i $(QUEUE_ADDON),payment_demo --without-demo=all \
 		--addons-path=$(ADDONS_PATH) --stop-after-init --log-level=warn
-	RECURRING_TEST_SERVER_PORTS=$(SERVER_PORTS) $(PY) bench/bench_scale.py \
+	RECURRING_TEST_SERVER_PORTS="$(SERVER_PORTS)" $(PY) bench/bench_scale.py \
 		--database $(SCALE_DB) --addons-path $(ADDONS_PATH) -n $(SCALE_N); \
 	status=$$?; dropdb --if-exists $(SCALE_DB); exit $$status
 

@@ -36,7 +36,7 @@ def unavailable_reason():
     if config.get("db_name") and "," in (config.get("db_name") or ""):
         return "server process tests need a single database"
     try:
-        free_port()
+        _used_ports.discard(free_port())  # only a check: the port stays free
     except OSError as error:
         return f"cannot bind a port on 127.0.0.1: {error}"
     return None
@@ -45,13 +45,22 @@ def unavailable_reason():
 _used_ports = set()
 
 
+def wanted_ports(spec):
+    """Ports of ``RECURRING_TEST_SERVER_PORTS``: a range "8142-8149", or ports
+    separated by spaces or commas ("8142 8143", "8142,8143-8145")."""
+    ports = []
+    for part in spec.replace(",", " ").split():
+        first, _sep, last = part.partition("-")
+        ports += range(int(first), int(last or first) + 1)
+    return ports
+
+
 def free_port():
-    """A port nobody listens on: from ``RECURRING_TEST_SERVER_PORTS`` ("8142-8149") if set."""
-    wanted = os.environ.get("RECURRING_TEST_SERVER_PORTS")
+    """A port nobody listens on: from ``RECURRING_TEST_SERVER_PORTS`` if set."""
+    wanted = os.environ.get("RECURRING_TEST_SERVER_PORTS", "").strip()
     candidates = [0]
     if wanted:
-        first, _sep, last = wanted.partition("-")
-        candidates = [p for p in range(int(first), int(last or first) + 1) if p not in _used_ports]
+        candidates = [p for p in wanted_ports(wanted) if p not in _used_ports]
     for port in candidates:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             try:
@@ -131,6 +140,9 @@ class OdooServer:
             self.proc.wait(timeout=30)
 
     def stop(self):
+        # The port serves the next server once this one is gone (a short
+        # SERVER_PORTS range would run out over the suite otherwise).
+        _used_ports.discard(self.port)
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:

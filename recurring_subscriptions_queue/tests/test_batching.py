@@ -1,6 +1,7 @@
 from odoo.tests import BaseCase
 
 from ..utils import batching
+from . import server
 
 
 class TestBatching(BaseCase):
@@ -24,3 +25,15 @@ class TestBatching(BaseCase):
         self.assertEqual(key, batching.batch_identity_key("renew", "2026-03-01", [1, 2, 3]))
         self.assertNotEqual(key, batching.batch_identity_key("renew", "2026-04-01", [1, 2, 3]))
         self.assertNotEqual(key, batching.batch_identity_key("renew", "2026-03-01", [1, 2]))
+
+    def test_server_ports_as_a_range_or_a_list(self):
+        """``SERVER_PORTS`` of ``make test-queue`` / ``make bench-scale``."""
+        cases = [
+            ("8321-8323", [8321, 8322, 8323]),
+            ("8321 8322 8323", [8321, 8322, 8323]),
+            ("8321,8325-8326", [8321, 8325, 8326]),
+            ("8321", [8321]),
+        ]
+        for spec, expected in cases:
+            with self.subTest(spec=spec):
+                self.assertEqual(server.wanted_ports(spec), expected)
