@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
+
+from ..utils.charge_batch import ChargeBatch, message_rounds
 
 
 class PaymentTransaction(models.Model):
@@ -92,6 +94,9 @@ class PaymentTransaction(models.Model):
                 }
             )
         payments = self.env["account.payment"].create(vals_list)
+        # The journal entries first, so their customers follow them in one insert.
+        payments._generate_journal_entry()
+        self.env["recurring.subscription.occurrence"]._subscribe_document_partners(payments.move_id)
         payments.action_post()
         plan = []
         for tx, payment in zip(batch, payments, strict=True):
@@ -104,6 +109,44 @@ class PaymentTransaction(models.Model):
                 )
             )
         self.env["account.move.line"]._reconcile_plan(plan)
+
+    def _log_message_on_linked_documents(self, message):
+        """Inside a batch of renewal charges, keep the message for ``_recurring_apply_batch``.
+
+        A renewal charge logs on its invoice only (no order, no source
+        transaction): the batch logs these notes with one bulk call per round.
+        """
+        batch = self.env.context.get("recurring_charge_batch")
+        if (
+            isinstance(batch, ChargeBatch)
+            and self.recurring_occurrence_id
+            and not self.source_transaction_id
+            and not self.sale_order_ids
+        ):
+            batch.add_message(self.id, message)
+            return
+        super()._log_message_on_linked_documents(message)
+
+    def _recurring_apply_batch(self, batch):
+        """Log the messages and raise the ranks that ``batch`` holds for ``self``.
+
+        The notes go to the same invoices, with the same author, as
+        ``account_payment``'s ``_log_message_on_linked_documents`` would post them.
+        """
+        messages = batch.pop_messages(self.ids)
+        entries = []
+        for tx in self.filtered(lambda t: t.id in messages):
+            author = self.env.user.partner_id if self.env.uid == SUPERUSER_ID else tx.partner_id
+            for message in messages[tx.id]:
+                entries.extend(
+                    (invoice.id, author.id, message) for invoice in tx._get_invoices_to_notify()
+                )
+        Move = self.env["account.move"].sudo()
+        for author_id, bodies in message_rounds(entries):
+            Move.browse(bodies)._message_log_batch(bodies=bodies, author_id=author_id)
+        Partner = self.env["res.partner"].with_context(recurring_charge_batch=None)
+        for (field, count), partner_ids in batch.pop_ranks().items():
+            Partner.browse(partner_ids)._increase_rank(field, count)
 
     def _recurring_link_tokens_to_subscriptions(self):
         """The card saved while paying an order pays the subscriptions it created."""
