@@ -128,10 +128,12 @@ class PaymentTransaction(models.Model):
         super()._log_message_on_linked_documents(message)
 
     def _recurring_apply_batch(self, batch):
-        """Log the messages and raise the ranks that ``batch`` holds for ``self``.
+        """Log the messages and notes and raise the ranks that ``batch`` holds.
 
-        The notes go to the same invoices, with the same author, as
-        ``account_payment``'s ``_log_message_on_linked_documents`` would post them.
+        The messages of ``self`` go to the same invoices, with the same author,
+        as ``account_payment``'s ``_log_message_on_linked_documents`` would post
+        them; the notes of the batch go to their records as the current user,
+        the author ``message_post`` gives them.
         """
         messages = batch.pop_messages(self.ids)
         entries = []
@@ -144,6 +146,13 @@ class PaymentTransaction(models.Model):
         Move = self.env["account.move"].sudo()
         for author_id, bodies in message_rounds(entries):
             Move.browse(bodies)._message_log_batch(bodies=bodies, author_id=author_id)
+        author = self.env.user.partner_id
+        for model, notes in batch.pop_notes().items():
+            Model = self.env[model].sudo()
+            for _author_id, bodies in message_rounds(
+                (record_id, author.id, note) for record_id, note in notes
+            ):
+                Model.browse(bodies)._message_log_batch(bodies=bodies, author_id=author.id)
         Partner = self.env["res.partner"].with_context(recurring_charge_batch=None)
         for (field, count), partner_ids in batch.pop_ranks().items():
             Partner.browse(partner_ids)._increase_rank(field, count)
