@@ -10,7 +10,6 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import html2plaintext
@@ -146,7 +145,7 @@ class TestCardBatch(RecurringPaymentCommon):
 
         def outcome(model, transactions):
             if self.partner_b in transactions.partner_id:
-                raise UserError("the subscription of Bob cannot be updated now")
+                raise RuntimeError("the subscription of Bob cannot be updated now")
             return original(model, transactions)
 
         with patch.object(RecurringSubscriptionOccurrence, "_on_transactions_outcome", outcome):
