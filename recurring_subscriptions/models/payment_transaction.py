@@ -42,7 +42,9 @@ class PaymentTransaction(models.Model):
         ``account_payment`` makes them one transaction at a time during
         post-processing; the renewal cron charges cards by the batch, so it makes
         their payments with one ``create``, one ``action_post`` and one
-        reconciliation plan, with the values ``account_payment`` uses. The
+        reconciliation plan, with the values ``account_payment`` uses (the journal
+        entries are generated first so that their customers follow them with one
+        insert instead of one ``message_subscribe`` each in ``_post``). The
         transactions then carry their payment and the standard post-processing
         only logs it. Single transactions and invoices with an early payment
         discount keep Odoo's own path.
