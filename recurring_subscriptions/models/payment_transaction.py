@@ -43,8 +43,8 @@ class PaymentTransaction(models.Model):
         post-processing; the renewal cron charges cards by the batch, so it makes
         their payments with one ``create``, one ``action_post`` and one
         reconciliation plan, with the values ``account_payment`` uses (the journal
-        entries are generated first so that their customers follow them with one
-        insert instead of one ``message_subscribe`` each in ``_post``). The
+        entries are generated first, so that ``_prepare_moves_to_post`` does for
+        all of them what ``_post`` would do one by one). The
         transactions then carry their payment and the standard post-processing
         only logs it. Single transactions and invoices with an early payment
         discount keep Odoo's own path.
@@ -96,9 +96,9 @@ class PaymentTransaction(models.Model):
                 }
             )
         payments = self.env["account.payment"].create(vals_list)
-        # The journal entries first, so their customers follow them in one insert.
+        # The journal entries first, to prepare their posting for the batch.
         payments._generate_journal_entry()
-        self.env["recurring.subscription.occurrence"]._subscribe_document_partners(payments.move_id)
+        self.env["recurring.subscription.occurrence"]._prepare_moves_to_post(payments.move_id)
         payments.action_post()
         plan = []
         for tx, payment in zip(batch, payments, strict=True):

@@ -257,7 +257,7 @@ class RecurringSubscriptionOccurrence(models.Model):
             )
 
         if invoices:
-            self._subscribe_document_partners(invoices)
+            self._prepare_moves_to_post(invoices)
             invoices.action_post()
             events += [
                 invoice.recurring_subscription_id._prepare_event_values(
@@ -300,6 +300,21 @@ class RecurringSubscriptionOccurrence(models.Model):
         ]
         if vals_list:
             self.env["mail.followers"].sudo().create(vals_list)
+
+    @api.model
+    def _prepare_moves_to_post(self, moves):
+        """Do for the whole batch what ``account.move._post`` does move by move.
+
+        ``_post`` subscribes each move's partner (``message_subscribe``) and dates
+        each undated customer invoice today with a write per invoice; done here
+        with one insert and one write, ``_post`` finds both done.
+        """
+        self._subscribe_document_partners(moves)
+        undated = moves.filtered(
+            lambda m: not m.invoice_date and m.is_sale_document(include_receipts=True)
+        )
+        if undated:
+            undated.invoice_date = fields.Date.context_today(undated)
 
     def _prepare_sale_order_values(self):
         self.ensure_one()
