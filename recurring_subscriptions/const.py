@@ -146,3 +146,18 @@ DIGEST_CATEGORY_SELECTION = [
     ("data_missing", "Address or data missing"),
     ("error", "Other errors"),
 ]
+
+# Partner fields ``payment.transaction.create`` copies onto each transaction.
+CHARGE_PARTNER_FIELDS = [
+    "name",
+    "parent_id",
+    "lang",
+    "email",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "country_id",
+    "phone",
+]

@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
+
+from ..utils.charge_batch import ChargeBatch, message_rounds
 
 
 class PaymentTransaction(models.Model):
@@ -40,7 +42,9 @@ class PaymentTransaction(models.Model):
         ``account_payment`` makes them one transaction at a time during
         post-processing; the renewal cron charges cards by the batch, so it makes
         their payments with one ``create``, one ``action_post`` and one
-        reconciliation plan, with the values ``account_payment`` uses. The
+        reconciliation plan, with the values ``account_payment`` uses (the journal
+        entries are generated first, so that ``_prepare_moves_to_post`` does for
+        all of them what ``_post`` would do one by one). The
         transactions then carry their payment and the standard post-processing
         only logs it. Single transactions and invoices with an early payment
         discount keep Odoo's own path.
@@ -92,6 +96,9 @@ class PaymentTransaction(models.Model):
                 }
             )
         payments = self.env["account.payment"].create(vals_list)
+        # The journal entries first, to prepare their posting for the batch.
+        payments._generate_journal_entry()
+        self.env["recurring.subscription.occurrence"]._prepare_moves_to_post(payments.move_id)
         payments.action_post()
         plan = []
         for tx, payment in zip(batch, payments, strict=True):
@@ -104,6 +111,53 @@ class PaymentTransaction(models.Model):
                 )
             )
         self.env["account.move.line"]._reconcile_plan(plan)
+
+    def _log_message_on_linked_documents(self, message):
+        """Inside a batch of renewal charges, keep the message for ``_recurring_apply_batch``.
+
+        A renewal charge logs on its invoice only (no order, no source
+        transaction): the batch logs these notes with one bulk call per round.
+        """
+        batch = self.env.context.get("recurring_charge_batch")
+        if (
+            isinstance(batch, ChargeBatch)
+            and self.recurring_occurrence_id
+            and not self.source_transaction_id
+            and not self.sale_order_ids
+        ):
+            batch.add_message(self.id, message)
+            return
+        super()._log_message_on_linked_documents(message)
+
+    def _recurring_apply_batch(self, batch):
+        """Log the messages and notes and raise the ranks that ``batch`` holds.
+
+        The messages of ``self`` go to the same invoices, with the same author,
+        as ``account_payment``'s ``_log_message_on_linked_documents`` would post
+        them; the notes of the batch go to their records as the current user,
+        the author ``message_post`` gives them.
+        """
+        messages = batch.pop_messages(self.ids)
+        entries = []
+        for tx in self.filtered(lambda t: t.id in messages):
+            author = self.env.user.partner_id if self.env.uid == SUPERUSER_ID else tx.partner_id
+            for message in messages[tx.id]:
+                entries.extend(
+                    (invoice.id, author.id, message) for invoice in tx._get_invoices_to_notify()
+                )
+        Move = self.env["account.move"].sudo()
+        for author_id, bodies in message_rounds(entries):
+            Move.browse(bodies)._message_log_batch(bodies=bodies, author_id=author_id)
+        author = self.env.user.partner_id
+        for model, notes in batch.pop_notes().items():
+            Model = self.env[model].sudo()
+            for _author_id, bodies in message_rounds(
+                (record_id, author.id, note) for record_id, note in notes
+            ):
+                Model.browse(bodies)._message_log_batch(bodies=bodies, author_id=author.id)
+        Partner = self.env["res.partner"].with_context(recurring_charge_batch=None)
+        for (field, count), partner_ids in batch.pop_ranks().items():
+            Partner.browse(partner_ids)._increase_rank(field, count)
 
     def _recurring_link_tokens_to_subscriptions(self):
         """The card saved while paying an order pays the subscriptions it created."""

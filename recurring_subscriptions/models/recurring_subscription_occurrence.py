@@ -4,8 +4,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 
-from ..const import ENGINE_CONTEXT, ENGINE_OCCURRENCE_FIELDS, OCCURRENCE_STATE_SELECTION
+from ..const import (
+    CHARGE_PARTNER_FIELDS,
+    ENGINE_CONTEXT,
+    ENGINE_OCCURRENCE_FIELDS,
+    OCCURRENCE_STATE_SELECTION,
+)
 from ..utils import dunning
+from ..utils.charge_batch import ChargeBatch
 
 _logger = logging.getLogger(__name__)
 
@@ -235,6 +241,7 @@ class RecurringSubscriptionOccurrence(models.Model):
                 lambda o: o.recurring_subscription_id.plan_id.confirm_order
             )
             if to_confirm:
+                self._subscribe_document_partners(to_confirm)
                 to_confirm.action_confirm()
             to_invoice = to_confirm.filtered(
                 lambda o: o.recurring_subscription_id.plan_id.post_invoice
@@ -250,6 +257,7 @@ class RecurringSubscriptionOccurrence(models.Model):
             )
 
         if invoices:
+            self._prepare_moves_to_post(invoices)
             invoices.action_post()
             events += [
                 invoice.recurring_subscription_id._prepare_event_values(
@@ -263,6 +271,50 @@ class RecurringSubscriptionOccurrence(models.Model):
         todo.write({"state": "done", "error_message": False})
         todo.subscription_id._log_events(events)
         return todo | empty
+
+    @api.model
+    def _subscribe_document_partners(self, documents):
+        """Make the partner of each document one of its followers, with one insert.
+
+        ``sale.order.action_confirm`` and ``account.move._post`` subscribe each
+        document's partner with its own ``message_subscribe`` (five queries a
+        record); subscribed beforehand for the whole batch, they find nothing
+        left to do. Same default subtypes as ``mail.followers._add_default_followers``.
+        """
+        documents = documents.sudo()
+        default, _internal, external = self.env["mail.message.subtype"].default_subtypes(
+            documents._name
+        )
+        vals_list = [
+            {
+                "res_model": documents._name,
+                "res_id": document.id,
+                "partner_id": document.partner_id.id,
+                "subtype_ids": [
+                    Command.set((external if document.partner_id.partner_share else default).ids)
+                ],
+            }
+            for document in documents
+            if document.partner_id.active
+            and document.partner_id not in document.message_partner_ids
+        ]
+        if vals_list:
+            self.env["mail.followers"].sudo().create(vals_list)
+
+    @api.model
+    def _prepare_moves_to_post(self, moves):
+        """Do for the whole batch what ``account.move._post`` does move by move.
+
+        ``_post`` subscribes each move's partner (``message_subscribe``) and dates
+        each undated customer invoice today with a write per invoice; done here
+        with one insert and one write, ``_post`` finds both done.
+        """
+        self._subscribe_document_partners(moves)
+        undated = moves.filtered(
+            lambda m: not m.invoice_date and m.is_sale_document(include_receipts=True)
+        )
+        if undated:
+            undated.invoice_date = fields.Date.context_today(undated)
 
     def _prepare_sale_order_values(self):
         self.ensure_one()
@@ -496,12 +548,26 @@ class RecurringSubscriptionOccurrence(models.Model):
 
     def _record_charge_transactions(self):
         Transaction = self.env["payment.transaction"]
+        invoices = self.invoice_id
+        # What the transactions copy from their partner, read for the batch at once.
+        invoices.partner_id.fetch(CHARGE_PARTNER_FIELDS)
+        # An invoice name not used as a reference yet is the reference, as
+        # ``_compute_reference`` would make it; the others get a numbered one.
+        names = {name for name in invoices.mapped("name") if name and name.isascii()}
+        taken = set(
+            Transaction.sudo()
+            .search_fetch([("reference", "in", list(names))], ["reference"])
+            .mapped("reference")
+        )
         vals_list = []
         for occurrence in self:
+            name = occurrence.invoice_id.name
+            reference = name if name in names and name not in taken else None
+            taken.add(name)
             vals_list.append(
                 {
                     **occurrence.subscription_id._prepare_charge_transaction_values(
-                        occurrence.invoice_id
+                        occurrence.invoice_id, reference=reference
                     ),
                     "recurring_occurrence_id": occurrence.id,
                 }
@@ -523,14 +589,23 @@ class RecurringSubscriptionOccurrence(models.Model):
         When a provider cannot be reached, that subscription's charge is rolled
         back and the same draft transaction (same reference, so same idempotency
         key) is sent again by a later run: the customer is never charged twice.
+
+        The notes the payment framework logs on each invoice and the customer
+        ranks raised by each payment are collected in a ``ChargeBatch`` and
+        applied in bulk (``payment.transaction._recurring_apply_batch``); what a
+        rolled-back savepoint collected is forgotten with it.
         """
-        answered = self.env["payment.transaction"]
+        batch = ChargeBatch()
+        transactions = transactions.with_context(recurring_charge_batch=batch)
+        answered = transactions.browse()
         for tx_sudo in transactions:
             occurrence = tx_sudo.recurring_occurrence_id
+            checkpoint = batch.checkpoint()
             try:
                 with self.env.cr.savepoint():
                     tx_sudo._send_payment_request()
             except Exception as error:  # the provider could not be reached
+                batch.restore(checkpoint)
                 _logger.warning("Sending %s failed: %s", tx_sudo.reference, error)
                 occurrence._log_event(
                     "error",
@@ -550,18 +625,27 @@ class RecurringSubscriptionOccurrence(models.Model):
                     self.env._("The customer's bank asks them to authenticate this payment.")
                 )
             answered |= tx_sudo
+        if answered and self._post_process_answered(answered, batch):
+            _logger.info("Post-processing %s payments failed; one by one", len(answered))
+            for tx_sudo in answered:
+                error = self._post_process_answered(tx_sudo, batch)
+                if error:  # the payment cron post-processes it again later
+                    _logger.warning("Post-processing of %s failed: %s", tx_sudo.reference, error)
+        # Notes of transactions whose post-processing failed (the payment cron
+        # post-processes them again later).
+        transactions._recurring_apply_batch(batch)
+
+    def _post_process_answered(self, transactions, batch):
+        """Post-process ``transactions`` in a savepoint; the error when it failed."""
+        checkpoint = batch.checkpoint()
         try:
             with self.env.cr.savepoint():
-                answered._post_process()
-            return
-        except Exception:  # isolate the transaction that fails
-            _logger.info("Post-processing %s payments failed; one by one", len(answered))
-        for tx_sudo in answered:
-            try:
-                with self.env.cr.savepoint():
-                    tx_sudo._post_process()
-            except Exception as error:  # the payment cron post-processes it again later
-                _logger.warning("Post-processing of %s failed: %s", tx_sudo.reference, error)
+                transactions._post_process()
+                transactions._recurring_apply_batch(batch)
+        except Exception as error:  # isolate the transaction that fails
+            batch.restore(checkpoint)
+            return error
+        return None
 
     @api.model
     def _on_transactions_outcome(self, transactions):

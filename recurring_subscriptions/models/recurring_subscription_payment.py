@@ -63,18 +63,21 @@ class RecurringSubscription(models.Model):
             else:
                 sub.payment_status = "unpaid"
 
-    def _prepare_charge_transaction_values(self, invoice):
+    def _prepare_charge_transaction_values(self, invoice, reference=None):
         """Values of the ``offline`` transaction that charges ``invoice`` to this
-        subscription's saved card (a new reference, so a new idempotency key)."""
+        subscription's saved card (a new reference, so a new idempotency key).
+
+        :param str reference: a reference known to be unused (the renewal engine
+            checks a whole batch with one query); computed when not given
+        """
         self.ensure_one()
         token = self.payment_token_id
         Transaction = self.env["payment.transaction"]
         return {
             "provider_id": token.provider_id.id,
             "payment_method_id": token.payment_method_id.id,
-            "reference": Transaction._compute_reference(
-                token.provider_id.code, prefix=invoice.name
-            ),
+            "reference": reference
+            or Transaction._compute_reference(token.provider_id.code, prefix=invoice.name),
             "amount": invoice.amount_residual,
             "currency_id": invoice.currency_id.id,
             "partner_id": invoice.partner_id.id,

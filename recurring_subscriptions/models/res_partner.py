@@ -1,6 +1,7 @@
 from odoo import fields, models
 
 from ..const import EXPIRING_SOON_DAYS
+from ..utils.charge_batch import ChargeBatch
 
 
 class ResPartner(models.Model):
@@ -158,3 +159,16 @@ class ResPartner(models.Model):
             order="start desc, id desc",
             limit=limit,
         )
+
+    # ------------------------------------------------------------------
+    # Renewal charges
+    # ------------------------------------------------------------------
+
+    def _increase_rank(self, field, n=1):
+        """Inside a batch of renewal charges, ranks rise in bulk at the end of the
+        batch (``payment.transaction._recurring_apply_batch``), not once per payment."""
+        batch = self.env.context.get("recurring_charge_batch")
+        if isinstance(batch, ChargeBatch) and self.ids:
+            batch.add_rank(field, self.ids, n)
+            return
+        super()._increase_rank(field, n=n)

@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from ..utils.charge_batch import ChargeBatch
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -198,3 +200,20 @@ class SaleOrder(models.Model):
         else:
             action["domain"] = [("id", "in", subscriptions.ids)]
         return action
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        """Inside a batch of renewal charges, a plain note on a renewal order (the
+        "Invoice ... paid" that ``sale`` posts order by order when the invoice is
+        reconciled) is logged with the others of the batch in one bulk call
+        (``payment.transaction._recurring_apply_batch``)."""
+        batch = self.env.context.get("recurring_charge_batch")
+        if (
+            isinstance(batch, ChargeBatch)
+            and len(self) == 1
+            and self.recurring_occurrence_id
+            and set(kwargs) == {"body"}
+        ):
+            batch.add_note(self._name, self.id, kwargs["body"])
+            return self.env["mail.message"]
+        return super().message_post(**kwargs)

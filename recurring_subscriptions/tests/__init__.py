@@ -3,7 +3,9 @@ from . import test_back_office
 from . import test_bad_input
 from . import test_booking_slots
 from . import test_bookings
+from . import test_card_batch
 from . import test_card_consent
+from . import test_charge_batch_math
 from . import test_compat
 from . import test_concurrency
 from . import test_credit_concurrency
