@@ -20,9 +20,9 @@ MODULES=${COMPAT_MODULES:-sale,sale_management,website_sale,payment,account_paym
 # Odoo's at_install tests run while a module is being installed; on this database
 # they would run after every module is loaded: only the post-install tests run here.
 TAGS=${COMPAT_TAGS:-$(echo "$MODULES" | sed -E 's#(^|,)#\1post_install/#g')}
-# Known failures that also happen without the addon (README.md): excluded, and said.
+# Known failures (README.md: they also fail without the addon, or are flaky): not run.
 if [ -n "${COMPAT_KNOWN:-}" ]; then
-    echo "Known failures without the addon too, not run: $COMPAT_KNOWN"
+    echo "Known failures (see README.md), not run: $COMPAT_KNOWN"
     TAGS="$TAGS,$(echo "$COMPAT_KNOWN" | sed -E 's#(^|,)#\1-#g')"
 fi
 HTTP_PORT=${HTTP_PORT:-8069}
