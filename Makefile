@@ -75,7 +75,7 @@ bench: pg
 # Odoo's own post-install tests (sale, sale_management, website_sale, payment,
 # account_payment, account, product) with the addon installed: see tools/test_compat.sh.
 COMPAT_DB ?= recurring_compat
-# Failures that happen without the addon too, on this machine (README.md): not run.
+# Known failures (README.md: they also fail without the addon here, or are flaky): not run.
 COMPAT_KNOWN ?= /website_sale:TestCustomize.test_01_admin_shop_customize_tour,/website_sale:TestCustomize.test_06_admin_list_view_b2c,/website_sale:TestSaleProcess.test_01_admin_shop_tour,/website_sale:TestWebsiteSaleEditor.test_category_page_and_products_snippet,/website_sale:TestWebsiteSaleEditor.test_website_sale_restricted_editor_ui,/website_sale:TestSnippets.test_01_snippet_products_edition,/website_sale:TestSnippets.test_02_snippet_products_remove,/sale_management:TestUi.test_04_portal_sale_signature_without_name_tour,/website_sale:TestWebsiteSaleRemoveImage.test_website_sale_remove_main_product_image_with_variant
 .PHONY: test-compat
 test-compat: pg
