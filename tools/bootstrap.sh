@@ -119,4 +119,15 @@ sys.exit(importlib.util.find_spec('odoo.addons.queue_job') is None)" >/dev/null 
     "$python" -m pip install -q -r requirements-dev.txt >&2
 fi
 
+# --- 4. Odoo's long-polling process (servers with --workers) ---------------------
+# gevent (pinned by Odoo) loads its plugins through pkg_resources, which does not find
+# zope.interface >= 7 / zope.event >= 5.1 (their metadata use normalized names): the
+# `gevent` process of a prefork server then dies at start and is respawned for ever.
+if ! "$python" -c "import pkg_resources; pkg_resources.require('gevent')" >/dev/null 2>&1; then
+    say "installing zope.interface and zope.event that gevent's plugin loader finds"
+    "$python" -m pip install -q "zope.interface<7" "zope.event<5.1" >&2
+    "$python" -c "import pkg_resources; pkg_resources.require('gevent')" ||
+        die "gevent cannot load its plugins in $python (Odoo's long-polling process)"
+fi
+
 echo "$python"

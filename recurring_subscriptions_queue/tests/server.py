@@ -76,8 +76,12 @@ def free_port():
     raise OSError(f"no free port in {wanted}")
 
 
+# Odoo's command line for a server with workers (see the launcher's docstring).
+LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "odoo_launcher.py")
+
+
 class OdooServer:
-    """``python3 -m odoo`` serving one database, with queue_job's runner when workers > 0."""
+    """An Odoo server serving one database, with queue_job's runner when workers > 0."""
 
     def __init__(
         self, dbname, workers=2, cron_threads=0, port=None, channels="root:2", queue=True, tag="rsq"
@@ -88,6 +92,8 @@ class OdooServer:
         self.workers = workers
         self.cron_threads = cron_threads
         self.port = port or free_port()
+        # Its long-polling process (workers > 0) needs a port of its own too.
+        self.gevent_port = free_port() if workers else None
         self.channels = channels
         self.proc = None
         self.logdir = tempfile.mkdtemp(prefix="rs_server_")
@@ -96,8 +102,7 @@ class OdooServer:
     def command(self):
         cmd = [
             sys.executable,
-            "-m",
-            "odoo",
+            LAUNCHER,
             "-d",
             self.dbname,
             f"--db-filter=^{self.dbname}$",
@@ -105,6 +110,7 @@ class OdooServer:
             f"--http-port={self.port}",
             "--http-interface=127.0.0.1",
             f"--workers={self.workers}",
+            *([f"--gevent-port={self.gevent_port}"] if self.gevent_port else []),
             f"--max-cron-threads={self.cron_threads}",
             "--load=base,web,queue_job" if self.queue else "--load=base,web",
             f"--logfile={self.logfile}",
@@ -145,7 +151,7 @@ class OdooServer:
     def stop(self):
         # The port serves the next server once this one is gone (a short
         # SERVER_PORTS range would run out over the suite otherwise).
-        _used_ports.discard(self.port)
+        _used_ports.difference_update((self.port, self.gevent_port))
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
