@@ -30,6 +30,7 @@ import os
 import random
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -46,6 +47,22 @@ from odoo.fields import Command
 
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"|csrf_token:\s*"([^"]+)"')
 PASSWORD = "load-portal-pwd"  # a throw-away local database
+# Not ``python3 -m odoo``: with --workers, its long-polling process could not start and
+# would be started again and again, taking CPU from the workers (see the launcher).
+LAUNCHER = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)),
+    os.pardir,
+    "recurring_subscriptions_queue",
+    "tests",
+    "odoo_launcher.py",
+)
+
+
+def free_port():
+    """A port nobody listens on now, for the server's long-polling process."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def parse_args():
@@ -66,6 +83,12 @@ def parse_args():
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--server-log",
+        metavar="FILE",
+        help="write the server's request log here and print, per route, its queries "
+        "and the server's time in SQL and in Python",
+    )
     return parser.parse_args()
 
 
@@ -195,8 +218,7 @@ class Server:
     def start(self):
         cmd = [
             sys.executable,
-            "-m",
-            "odoo",
+            LAUNCHER,
             "-d",
             self.args.database,
             f"--db-filter=^{self.args.database}$",
@@ -204,10 +226,14 @@ class Server:
             f"--http-port={self.args.port}",
             "--http-interface=127.0.0.1",
             f"--workers={self.args.workers}",
+            f"--gevent-port={free_port()}",
             "--max-cron-threads=0",
             "--log-level=warn",
             "--limit-time-real=300",
         ]
+        if self.args.server_log:
+            # Odoo's request log line ends with: queries, SQL seconds, other seconds.
+            cmd += ["--log-handler=werkzeug:INFO", f"--logfile={self.args.server_log}"]
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )
@@ -402,6 +428,37 @@ def report(results, seconds, notes):
     return server_errors
 
 
+REQUEST_LINE = re.compile(r'"(GET|POST) (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+) ([\d.]+) ([\d.]+)')
+
+
+def server_report(path, offset):
+    """Per route (ids replaced by ``<id>``), from the server's request log after
+    ``offset``: requests, mean queries, mean SQL and Python milliseconds, p95 of both.
+    Latency seen by a customer minus this is time spent waiting for a free worker."""
+    routes = defaultdict(list)
+    with open(path, encoding="utf-8", errors="replace") as log:
+        log.seek(offset)
+        for line in log:
+            match = REQUEST_LINE.search(line)
+            if not match:
+                continue
+            method, url, _status, queries, sql, other = match.groups()
+            route = re.sub(r"/\d+", "/<id>", url.split("?")[0])
+            if route.startswith(("/web/assets", "/web/image", "/web/static", "/website/")):
+                continue
+            routes[f"{method} {route}"].append((int(queries), float(sql), float(other)))
+    print("\nServer side (request log):")
+    print(f"{'route':<48}{'n':>6}{'queries':>9}{'SQL ms':>8}{'py ms':>8}{'p95 ms':>8}")
+    for route, rows in sorted(routes.items()):
+        totals = [(sql + other) * 1000 for _q, sql, other in rows]
+        print(
+            f"{route[:47]:<48}{len(rows):>6}{statistics.mean(r[0] for r in rows):>9.1f}"
+            f"{statistics.mean(r[1] for r in rows) * 1000:>8.0f}"
+            f"{statistics.mean(r[2] for r in rows) * 1000:>8.0f}"
+            f"{percentile(totals, 0.95):>8.0f}"
+        )
+
+
 def main():
     args = parse_args()
     created = not db_exists_safe(args)
@@ -444,6 +501,7 @@ def main():
             )
             for index, customer in enumerate(customers)
         ]
+        log_offset = os.path.getsize(args.server_log) if args.server_log else 0
         start = time.monotonic()
         for thread in threads:
             thread.start()
@@ -454,6 +512,8 @@ def main():
             f"{args.workers} workers, load average {os.getloadavg()[0]:.1f} at the end"
         )
         errors = report(results, time.monotonic() - start, notes)
+        if args.server_log:
+            server_report(args.server_log, log_offset)
     finally:
         server.stop()
         if created and not args.keep_db:
