@@ -160,6 +160,22 @@ class RecurringPaymentCommon(RecurringCommon, PaymentCommon):
             },
         )
 
+    def _invoice_transaction(self, invoice, token, operation="offline", **values):
+        """A transaction paying what is left of ``invoice`` with the saved card ``token``."""
+        return self.env["payment.transaction"].create(
+            {
+                "provider_id": token.provider_id.id,
+                "payment_method_id": self.payment_method.id,
+                "amount": invoice.amount_residual,
+                "currency_id": invoice.currency_id.id,
+                "partner_id": token.partner_id.id,
+                "token_id": token.id,
+                "operation": operation,
+                "invoice_ids": [Command.set(invoice.ids)],
+                **values,
+            }
+        )
+
 
 class TourMixin:
     """For HttpCase tests running a JS tour in Chromium."""

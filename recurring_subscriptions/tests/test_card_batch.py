@@ -55,18 +55,7 @@ class TestCardBatch(RecurringPaymentCommon):
             }
         )
         invoice.action_post()
-        tx = self.env["payment.transaction"].create(
-            {
-                "provider_id": self.provider.id,
-                "payment_method_id": self.payment_method.id,
-                "amount": invoice.amount_residual,
-                "currency_id": invoice.currency_id.id,
-                "partner_id": partner.id,
-                "token_id": self._token("done", partner).id,
-                "operation": "offline",
-                "invoice_ids": [Command.set(invoice.ids)],
-            }
-        )
+        tx = self._invoice_transaction(invoice, self._token("done", partner))
         tx._send_payment_request()
         tx._post_process()
         return invoice, tx

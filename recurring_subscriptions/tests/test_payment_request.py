@@ -56,18 +56,8 @@ class TestPaymentRequest(RecurringPaymentCommon):
         provider = self.provider
         self.assertTrue(provider._is_tokenization_required(invoice_id=invoice.id))
         token = self._token()
-        tx = self.env["payment.transaction"].create(
-            {
-                "provider_id": provider.id,
-                "payment_method_id": self.payment_method.id,
-                "reference": "REQ-CARD-1",
-                "amount": invoice.amount_residual,
-                "currency_id": invoice.currency_id.id,
-                "partner_id": self.partner.id,
-                "token_id": token.id,
-                "operation": "online_direct",
-                "invoice_ids": [Command.set(invoice.ids)],
-            }
+        tx = self._invoice_transaction(
+            invoice, token, operation="online_direct", reference="REQ-CARD-1"
         )
         tx._set_done()
         tx._post_process()
