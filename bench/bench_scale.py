@@ -6,9 +6,9 @@ payment_demo installed):
     python3 bench/bench_scale.py --database DB --addons-path PATH -n 20000 --baseline 1000
 
 1. One cron worker (this process, the queue off): ms per renewal (wall and CPU) at
-   the baseline N and at N, and this process's peak RSS during each cron run, the
-   subscriptions' creation left out (caches are dropped between batches, so the peak
-   must not grow with N).
+   the baseline N and at N, this process's RSS before each cron run and its peak
+   during it, the subscriptions' creation left out (caches are dropped between
+   batches, so what the cron adds must not grow with N).
 2. The same N through queue_job: the cron enqueues the jobs, a real Odoo server
    (``--workers`` W, ``--load=base,web,queue_job``, channel capacity W) runs them;
    wall time from the cron run (the server already serving) until no job is left,
@@ -50,26 +50,33 @@ def parse_args():
     return parser.parse_args()
 
 
+def status_mb(field):
+    """``VmRSS`` (now) or ``VmHWM`` (peak) of this process in MB (Linux), else None."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def reset_peak_rss():
-    """Start a new peak RSS for this process (Linux: ``clear_refs`` 5 resets VmHWM), so
-    that the peak measured is the cron's, not that of creating the subscriptions."""
+    """Start a new peak RSS for this process (Linux: ``clear_refs`` 5 resets VmHWM to
+    the RSS of now), so that the peak measured is the cron's, not that of creating the
+    subscriptions; returns the RSS of now in MB."""
     try:
         with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
             refs.write("5")
     except OSError:
         pass  # elsewhere the peak is the process's since it started
+    return status_mb("VmRSS") or 0.0
 
 
 def peak_rss_mb():
     """This process's peak RSS in MB since it started or since ``reset_peak_rss``."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return status_mb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def load_server_helpers(addons_path):
@@ -93,7 +100,7 @@ def single_worker(registry, server, size, tag, batch_size):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"recurring_queue_disabled": True})
         env.invalidate_all()
-        reset_peak_rss()
+        start_rss = reset_peak_rss()
         cr.execute("SELECT pg_backend_pid()")
         with Usage(odoo_pids=[os.getpid()], backend_pids=[cr.fetchone()[0]]) as usage:
             env["recurring.subscription"]._cron_process_due()
@@ -101,7 +108,7 @@ def single_worker(registry, server, size, tag, batch_size):
         counts = server.renewal_counts(cr, sub_ids)
     assert counts["done"] == size, counts
     assert counts["duplicates"] == 0, counts
-    return usage.wall, peak_rss_mb(), counts, usage
+    return usage.wall, (start_rss, peak_rss_mb()), counts, usage
 
 
 def wait_until_serving(odoo_server, timeout=120):
@@ -196,7 +203,8 @@ def run_single(args, registry, server, run, cores):
     ):
         print(
             f"  N = {size:>6}: {ms:7.2f} ms/renewal (wall), {cpu:6.1f} ms CPU/renewal,"
-            f" peak RSS {rss:7.1f} MB"
+            f" RSS {rss[0]:6.1f} MB before the cron, peak {rss[1]:6.1f} MB"
+            f" (+{rss[1] - rss[0]:.1f})"
         )
     print(
         f"  per-renewal time at N={args.n} vs N={args.baseline}: wall {big_ms / base_ms - 1:+.1%},"
