@@ -179,6 +179,26 @@ class OdooServer:
         except OSError:
             return ""
 
+    def long_polling_pids(self):
+        """Pids of the server's long-polling processes: children of its master started
+        with the ``gevent`` command. One, with the same pid for the server's whole life,
+        unless that process cannot start (then the master starts it again and again)."""
+        pids = set()
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{name}/stat") as handle:
+                    stat = handle.read()
+                with open(f"/proc/{name}/cmdline", "rb") as handle:
+                    args = handle.read().split(b"\0")
+            except OSError:
+                continue  # ended meanwhile
+            parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+            if parent == self.proc.pid and b"gevent" in args:
+                pids.add(int(name))
+        return pids
+
     def backends(self, cr):
         """How many connections of this server PostgreSQL still serves."""
         cr.execute(

@@ -64,6 +64,7 @@ class TestJobRunner(TransactionCase):
             sub_ids = subs.ids
         try:
             with server.OdooServer(self.env.cr.dbname, workers=2) as odoo:
+                long_polling = odoo.wait_for(lambda _cr: odoo.long_polling_pids(), bool)
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     # Renewal jobs are made by the cron, run by the server's runner.
@@ -76,5 +77,9 @@ class TestJobRunner(TransactionCase):
                 self.assertEqual(counts["duplicates"], 0)
                 self.assertEqual(counts["open_jobs"], 0)
                 self.assertGreaterEqual(counts["jobs_done"], 5)
+                # Started once: a long-polling process that cannot start is started
+                # again and again by the master, taking CPU from the workers.
+                self.assertEqual(odoo.long_polling_pids(), long_polling)
+                self.assertEqual(len(long_polling), 1)
         finally:
             server.cleanup(self.registry, sub_ids)
