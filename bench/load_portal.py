@@ -433,7 +433,8 @@ REQUEST_LINE = re.compile(r'"(GET|POST) (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+) ([\
 
 def server_report(path, offset):
     """Per route (ids replaced by ``<id>``), from the server's request log after
-    ``offset``: requests, mean queries, mean SQL and Python milliseconds, p95 of both.
+    ``offset``: requests, mean queries, mean SQL and Python milliseconds, and the p95
+    of the server's time (SQL and Python together).
     Latency seen by a customer minus this is time spent waiting for a free worker."""
     routes = defaultdict(list)
     with open(path, encoding="utf-8", errors="replace") as log:
