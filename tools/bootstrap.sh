@@ -123,7 +123,9 @@ fi
 # gevent (pinned by Odoo) loads its plugins through pkg_resources, which does not find
 # zope.interface >= 7 / zope.event >= 5.1 (their metadata use normalized names): the
 # `gevent` process of a prefork server then dies at start and is respawned for ever.
-if ! "$python" -c "import pkg_resources; pkg_resources.require('gevent')" >/dev/null 2>&1; then
+# (Without pkg_resources, as in newer environments, gevent does not use it.)
+if "$python" -c "import pkg_resources" >/dev/null 2>&1 &&
+    ! "$python" -c "import pkg_resources; pkg_resources.require('gevent')" >/dev/null 2>&1; then
     say "installing zope.interface and zope.event that gevent's plugin loader finds"
     "$python" -m pip install -q "zope.interface<7" "zope.event<5.1" >&2
     "$python" -c "import pkg_resources; pkg_resources.require('gevent')" ||
